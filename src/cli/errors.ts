@@ -1,0 +1,4 @@
+/** Bad usage or bad input: the CLI prints the message and exits with code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
