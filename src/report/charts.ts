@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from "./html-template.js";
+import { html, type SafeHtml } from "../shared/html.js";
 import type { TimelineEvent, TimelineLane } from "./timeline.js";
 
 const LANES: { lane: TimelineLane; label: string; colour: string }[] = [

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { escapeHtml, html, trustedHtml } from "../../src/report/html-template.js";
+import { escapeHtml, html, trustedHtml } from "../../src/shared/html.js";
 
 describe("html template", () => {
   test("escapes interpolated tenant data", () => {
