@@ -1,0 +1,397 @@
+import fs from "node:fs";
+import Database from "better-sqlite3";
+import { KIND_INFO, RECORD_KINDS, type RecordKind, type RecordTypeMap } from "./kinds.js";
+import { normalizeRecord, RecordError, toUtcIso } from "./normalize.js";
+import { ensureSchema, STORE_MIGRATIONS } from "./schema.js";
+import { secretFreeJson } from "./secrets.js";
+import type { CaseSnapshot } from "./snapshot.js";
+import { buildSnapshot } from "./snapshot-builder.js";
+import type {
+  CaseCounts,
+  CaseStore,
+  IterateOptions,
+  KindCount,
+  OpenCaseOptions,
+  Provenance,
+  ProvenanceSource,
+  RecordRejection,
+  ReplaceResult,
+  SnapshotOptions,
+  StoredRecord,
+  UpsertResult,
+} from "./types.js";
+
+/** Opens (creating if needed) a case file and brings its schema up to date. */
+export function openCase(path: string, options: OpenCaseOptions = {}): CaseStore {
+  const readonly = options.readonly === true;
+  if (readonly && !fs.existsSync(path)) throw new Error(`case file ${path} does not exist`);
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly, fileMustExist: readonly });
+    db.pragma("busy_timeout = 10000");
+    if (!readonly) {
+      db.pragma("journal_mode = WAL");
+      // WAL + NORMAL is durable across application crashes (kill -9); only an OS crash can lose the
+      // last transactions, which a resumed collection then fetches again.
+      db.pragma("synchronous = NORMAL");
+    }
+    ensureSchema(db, "store", STORE_MIGRATIONS);
+  } catch (error) {
+    throw new Error(
+      `cannot open case file ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return new SqliteCaseStore(path, db);
+}
+
+interface ExistingRow {
+  id: number;
+  from_graph: number;
+  raw: string;
+}
+
+interface RawRow {
+  key: string;
+  scope: string | null;
+  time: string | null;
+  raw: string;
+}
+
+class SqliteCaseStore implements CaseStore {
+  readonly readonly: boolean;
+  private readonly originIds = new Map<string, number>();
+  private readonly statements;
+
+  constructor(
+    readonly path: string,
+    readonly db: Database.Database,
+  ) {
+    this.readonly = db.readonly;
+    // Prepared once: the import and collection hot paths run these per record.
+    this.statements = {
+      insertRecord: db.prepare(
+        `INSERT INTO records (kind, key, scope, time, user_id, type, from_graph, raw)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, key) DO NOTHING`,
+      ),
+      findRecord: db.prepare("SELECT id, from_graph, raw FROM records WHERE kind = ? AND key = ?"),
+      updateRecord: db.prepare(
+        "UPDATE records SET scope = ?, time = ?, user_id = ?, type = ?, from_graph = ?, raw = ? WHERE id = ?",
+      ),
+      insertProvenance: db.prepare(
+        "INSERT INTO provenance (record_id, origin_id, detail) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+      ),
+      refreshProvenance: db.prepare("UPDATE provenance SET detail = ? WHERE record_id = ? AND origin_id = ?"),
+      findOrigin: db.prepare("SELECT id FROM origins WHERE source = ? AND origin = ?"),
+      insertOrigin: db.prepare("INSERT INTO origins (source, origin) VALUES (?, ?)"),
+      cover: db.prepare(
+        "INSERT INTO coverage (kind, origin_id, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at",
+      ),
+      getCheckpoint: db.prepare("SELECT value FROM checkpoints WHERE stream = ?"),
+      setCheckpoint: db.prepare(
+        `INSERT INTO checkpoints (stream, value, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (stream) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      ),
+      deleteCheckpoint: db.prepare("DELETE FROM checkpoints WHERE stream = ?"),
+      getMeta: db.prepare("SELECT value FROM meta WHERE key = ?"),
+      setMeta: db.prepare(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      ),
+      getRecord: db.prepare("SELECT key, scope, time, raw FROM records WHERE kind = ? AND key = ?"),
+      provenanceOf: db.prepare(
+        `SELECT o.source, o.origin, p.detail FROM records r JOIN provenance p ON p.record_id = r.id
+         JOIN origins o ON o.id = p.origin_id WHERE r.kind = ? AND r.key = ? ORDER BY o.id`,
+      ),
+    };
+  }
+
+  upsert<K extends RecordKind>(
+    kind: K,
+    records: readonly unknown[],
+    provenance: Provenance,
+    scope?: string,
+  ): UpsertResult {
+    this.assertKind(kind);
+    const originId = this.originId(provenance);
+    return this.transaction(() => this.upsertIn(kind, records, provenance, originId, scope).result);
+  }
+
+  replaceInventory<K extends RecordKind>(
+    kind: K,
+    scope: string | undefined,
+    records: readonly unknown[],
+    provenance: Extract<Provenance, { source: "graph" }>,
+  ): ReplaceResult {
+    this.assertKind(kind);
+    const info = KIND_INFO[kind];
+    if (info.lifecycle === "log") throw new Error(`${kind} is an append-only log; it cannot be replaced`);
+    if (info.scoped && scope === undefined) throw new Error(`replacing ${kind} needs the parent id (scope)`);
+    const originId = this.originId(provenance);
+    return this.transaction(() => {
+      const { result, keys } = this.upsertIn(kind, records, provenance, originId, scope);
+      const stale = (
+        info.scoped
+          ? this.db.prepare("SELECT id, key FROM records WHERE kind = ? AND scope = ?").all(kind, scope)
+          : this.db.prepare("SELECT id, key FROM records WHERE kind = ?").all(kind)
+      ) as { id: number; key: string }[];
+      let removed = 0;
+      const deleteRecord = this.db.prepare("DELETE FROM records WHERE id = ?");
+      const deleteProvenance = this.db.prepare("DELETE FROM provenance WHERE record_id = ?");
+      const children = childKinds(kind);
+      for (const row of stale) {
+        if (keys.has(row.key)) continue;
+        deleteProvenance.run(row.id);
+        deleteRecord.run(row.id);
+        removed++;
+        // A user/device/group that left the tenant takes its methods/owners/members with it.
+        for (const child of children) this.removeScope(child, row.key);
+      }
+      return { ...result, removed };
+    });
+  }
+
+  private removeScope(kind: RecordKind, scope: string): void {
+    this.db
+      .prepare(
+        "DELETE FROM provenance WHERE record_id IN (SELECT id FROM records WHERE kind = ? AND scope = ?)",
+      )
+      .run(kind, scope);
+    this.db.prepare("DELETE FROM records WHERE kind = ? AND scope = ?").run(kind, scope);
+  }
+
+  private upsertIn(
+    kind: RecordKind,
+    records: readonly unknown[],
+    provenance: Provenance,
+    originId: number,
+    scope: string | undefined,
+  ): { result: UpsertResult; keys: Set<string> } {
+    const s = this.statements;
+    const fromGraph = provenance.source === "graph" ? 1 : 0;
+    const detail = provenance.source === "graph" ? provenance.collectedAt : String(provenance.line);
+    const rejected: RecordRejection[] = [];
+    const keys = new Set<string>();
+    let inserted = 0;
+    let updated = 0;
+    let unchanged = 0;
+    records.forEach((record, index) => {
+      let n: ReturnType<typeof normalizeRecord>;
+      try {
+        n = normalizeRecord(kind, record, scope);
+      } catch (error) {
+        if (!(error instanceof RecordError)) throw error;
+        rejected.push({ index, reason: error.message });
+        return;
+      }
+      keys.add(n.key);
+      const raw = secretFreeJson(record as object);
+      const insert = s.insertRecord.run(kind, n.key, n.scope, n.time, n.userId, n.type, fromGraph, raw);
+      if (insert.changes === 1) {
+        s.insertProvenance.run(insert.lastInsertRowid, originId, detail);
+        inserted++;
+        return;
+      }
+      const existing = s.findRecord.get(kind, n.key) as ExistingRow;
+      let changed = false;
+      // Graph's JSON is authoritative over a file's; between files the latest import wins.
+      if (existing.raw !== raw && (fromGraph === 1 || existing.from_graph === 0)) {
+        s.updateRecord.run(n.scope, n.time, n.userId, n.type, fromGraph, raw, existing.id);
+        changed = true;
+      }
+      if (s.insertProvenance.run(existing.id, originId, detail).changes === 1) changed = true;
+      else if (fromGraph === 1) s.refreshProvenance.run(detail, existing.id, originId);
+      if (changed) updated++;
+      else unchanged++;
+    });
+    s.cover.run(
+      kind,
+      originId,
+      provenance.source === "graph" ? provenance.collectedAt : new Date().toISOString(),
+    );
+    return { result: { inserted, updated, unchanged, rejected }, keys };
+  }
+
+  private originId(provenance: Provenance): number {
+    const origin = provenance.source === "graph" ? provenance.endpoint : provenance.file;
+    const cacheKey = `${provenance.source}\u0000${origin}`;
+    const cached = this.originIds.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const found = this.statements.findOrigin.get(provenance.source, origin) as { id: number } | undefined;
+    const id =
+      found?.id ?? Number(this.statements.insertOrigin.run(provenance.source, origin).lastInsertRowid);
+    this.originIds.set(cacheKey, id);
+    return id;
+  }
+
+  get<K extends RecordKind>(kind: K, key: string): StoredRecord<RecordTypeMap[K]> | undefined {
+    this.assertKind(kind);
+    const row = this.statements.getRecord.get(kind, key) as RawRow | undefined;
+    return row && toStored<RecordTypeMap[K]>(row);
+  }
+
+  *iterate<K extends RecordKind>(
+    kind: K,
+    options: IterateOptions = {},
+  ): IterableIterator<StoredRecord<RecordTypeMap[K]>> {
+    this.assertKind(kind);
+    const where = ["kind = ?"];
+    const params: string[] = [kind];
+    const since = options.since === undefined ? undefined : isoOrThrow(options.since, "since");
+    const until = options.until === undefined ? undefined : isoOrThrow(options.until, "until");
+    if (since !== undefined) {
+      where.push("time >= ?");
+      params.push(since);
+    }
+    if (until !== undefined) {
+      where.push("time < ?");
+      params.push(until);
+    }
+    if (options.userId !== undefined) {
+      where.push("user_id = ?");
+      params.push(options.userId);
+    }
+    if (options.scope !== undefined) {
+      where.push("scope = ?");
+      params.push(options.scope);
+    }
+    const order = KIND_INFO[kind].lifecycle === "log" ? "time, key" : "key";
+    const statement = this.db.prepare(
+      `SELECT key, scope, time, raw FROM records WHERE ${where.join(" AND ")} ORDER BY ${order}`,
+    );
+    for (const row of statement.iterate(...params) as IterableIterator<RawRow>) {
+      yield toStored<RecordTypeMap[K]>(row);
+    }
+  }
+
+  provenance(kind: RecordKind, key: string): Provenance[] {
+    const rows = this.statements.provenanceOf.all(kind, key) as {
+      source: ProvenanceSource;
+      origin: string;
+      detail: string;
+    }[];
+    return rows.map((row) =>
+      row.source === "graph"
+        ? { source: "graph", endpoint: row.origin, collectedAt: row.detail }
+        : { source: "file", file: row.origin, line: Number(row.detail) },
+    );
+  }
+
+  snapshot(options: SnapshotOptions = {}): CaseSnapshot {
+    const covered = new Set(
+      (this.db.prepare("SELECT DISTINCT kind FROM coverage").all() as { kind: string }[]).map(
+        (row) => row.kind,
+      ),
+    );
+    return buildSnapshot(this, covered as Set<RecordKind>, options);
+  }
+
+  counts(): CaseCounts {
+    const totals = new Map<string, number>(
+      (
+        this.db.prepare("SELECT kind, COUNT(*) AS n FROM records GROUP BY kind").all() as {
+          kind: string;
+          n: number;
+        }[]
+      ).map((row) => [row.kind, row.n]),
+    );
+    const bySource = this.db
+      .prepare(
+        `SELECT r.kind, o.source, COUNT(DISTINCT r.id) AS n FROM records r
+         JOIN provenance p ON p.record_id = r.id JOIN origins o ON o.id = p.origin_id GROUP BY r.kind, o.source`,
+      )
+      .all() as { kind: string; source: ProvenanceSource; n: number }[];
+    const kinds: KindCount[] = RECORD_KINDS.map((kind) => ({
+      kind,
+      total: totals.get(kind) ?? 0,
+      bySource: { graph: 0, file: 0 },
+    }));
+    for (const row of bySource) {
+      const entry = kinds.find((k) => k.kind === row.kind);
+      if (entry) entry.bySource[row.source] = row.n;
+    }
+    const origins = (
+      this.db
+        .prepare(
+          `SELECT o.source, o.origin, c.kind, c.at AS lastSeen,
+             (SELECT COUNT(*) FROM provenance p JOIN records r ON r.id = p.record_id
+              WHERE p.origin_id = o.id AND r.kind = c.kind) AS records
+           FROM coverage c JOIN origins o ON o.id = c.origin_id ORDER BY o.source, o.origin, c.kind`,
+        )
+        .all() as {
+        source: ProvenanceSource;
+        origin: string;
+        kind: RecordKind;
+        lastSeen: string;
+        records: number;
+      }[]
+    ).map((row) => ({ ...row }));
+    const checkpoints = this.db
+      .prepare("SELECT stream, updated_at AS updatedAt FROM checkpoints ORDER BY stream")
+      .all() as { stream: string; updatedAt: string }[];
+    const tenantId = this.getMeta("tenantId");
+    return { ...(tenantId === undefined ? {} : { tenantId }), kinds, origins, checkpoints };
+  }
+
+  getCheckpoint(stream: string): unknown | undefined {
+    const row = this.statements.getCheckpoint.get(stream) as { value: string } | undefined;
+    return row === undefined ? undefined : JSON.parse(row.value);
+  }
+
+  setCheckpoint(stream: string, value: unknown): void {
+    if (value === undefined)
+      throw new Error(`checkpoint ${stream}: value must be JSON (use deleteCheckpoint)`);
+    this.statements.setCheckpoint.run(stream, JSON.stringify(value), new Date().toISOString());
+  }
+
+  deleteCheckpoint(stream: string): void {
+    this.statements.deleteCheckpoint.run(stream);
+  }
+
+  getMeta(key: string): string | undefined {
+    return (this.statements.getMeta.get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.statements.setMeta.run(key, value);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  ensureSchema(namespace: string, migrations: readonly string[]): number {
+    if (namespace === "store") throw new Error(`schema namespace "store" belongs to the case store`);
+    return ensureSchema(this.db, namespace, migrations);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private assertKind(kind: string): asserts kind is RecordKind {
+    if (!Object.hasOwn(KIND_INFO, kind)) throw new Error(`unknown record kind "${kind}"`);
+  }
+}
+
+function toStored<T>(row: RawRow): StoredRecord<T> {
+  return { key: row.key, scope: row.scope, time: row.time, record: JSON.parse(row.raw) as T };
+}
+
+function isoOrThrow(value: string, name: string): string {
+  const iso = toUtcIso(value);
+  if (iso === null) throw new Error(`${name}: "${value}" is not an ISO 8601 date/time`);
+  return iso;
+}
+
+/** Scoped kinds whose records belong to a record of `kind`. */
+function childKinds(kind: RecordKind): RecordKind[] {
+  switch (kind) {
+    case "users":
+      return ["methods"];
+    case "devices":
+      return ["deviceOwners", "deviceUsers"];
+    case "groups":
+      return ["groupMembers"];
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,137 @@
+import { KIND_INFO, type RecordKind } from "./kinds.js";
+
+/** The columns the store derives from a record: its natural key and what queries filter on. */
+export interface NormalizedRecord {
+  key: string;
+  scope: string | null;
+  time: string | null;
+  userId: string | null;
+  type: string | null;
+}
+
+/** Why a record cannot be stored; the message names the field. */
+export class RecordError extends Error {
+  override name = "RecordError";
+}
+
+const MAX_ID_LENGTH = 512;
+
+/**
+ * Derives the natural key and normalized columns of one Graph-shaped record. Throws RecordError
+ * when the record has no usable key; other odd fields are tolerated (kept in the raw JSON).
+ */
+export function normalizeRecord(
+  kind: RecordKind,
+  record: unknown,
+  scope: string | undefined,
+): NormalizedRecord {
+  if (record === null || typeof record !== "object" || Array.isArray(record)) {
+    throw new RecordError(`a ${kind} record must be a JSON object`);
+  }
+  const r = record as Record<string, unknown>;
+  const info = KIND_INFO[kind];
+  if (info.scoped) {
+    if (!isId(scope)) throw new RecordError(`${kind} records need the id of their parent (scope)`);
+  } else if (scope !== undefined) {
+    throw new RecordError(`${kind} records take no scope`);
+  }
+  let id: string;
+  if (info.singleton) {
+    id = kind;
+  } else {
+    if (!isId(r.id)) throw new RecordError(`${kind} record has no valid "id" (a non-empty string)`);
+    id = r.id;
+  }
+  return {
+    key: info.scoped ? `${scope}/${id}` : id,
+    scope: info.scoped ? scope! : null,
+    time: eventTime(kind, r),
+    userId: userIdOf(kind, r, scope),
+    type: typeOf(kind, r),
+  };
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0 && value.length <= MAX_ID_LENGTH;
+}
+
+/** ISO UTC so that text order is time order; unparseable or absent times become null. */
+export function toUtcIso(value: unknown): string | null {
+  if (typeof value !== "string" || value.length === 0) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+function eventTime(kind: RecordKind, r: Record<string, unknown>): string | null {
+  switch (kind) {
+    case "signIns":
+      return toUtcIso(r.createdDateTime);
+    case "audits":
+      return toUtcIso(r.activityDateTime);
+    case "riskDetections":
+      return toUtcIso(r.activityDateTime) ?? toUtcIso(r.detectedDateTime);
+    case "riskyUsers":
+      return toUtcIso(r.riskLastUpdatedDateTime);
+    case "devices":
+      return toUtcIso(r.registrationDateTime);
+    case "methods":
+    case "users":
+    case "conditionalAccessPolicies":
+      return toUtcIso(r.createdDateTime);
+    default:
+      return null;
+  }
+}
+
+function str(value: unknown): string | null {
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+function userIdOf(kind: RecordKind, r: Record<string, unknown>, scope: string | undefined): string | null {
+  switch (kind) {
+    case "users":
+    case "registrationDetails":
+    case "riskyUsers":
+      return str(r.id);
+    case "methods":
+      return scope ?? null;
+    case "signIns":
+    case "riskDetections":
+      return str(r.userId);
+    case "roleAssignments":
+      return str(r.principalId);
+    case "deviceOwners":
+    case "deviceUsers":
+    case "groupMembers":
+      return str(r.id);
+    case "audits":
+      return auditUserId(r);
+    default:
+      return null;
+  }
+}
+
+/** The user an audit is about: the first target of type User, else the initiating user. */
+function auditUserId(r: Record<string, unknown>): string | null {
+  if (Array.isArray(r.targetResources)) {
+    for (const target of r.targetResources) {
+      if (target && typeof target === "object") {
+        const t = target as Record<string, unknown>;
+        if (typeof t.type === "string" && t.type.toLowerCase() === "user" && str(t.id)) return t.id as string;
+      }
+    }
+  }
+  const initiatedBy = r.initiatedBy as { user?: { id?: unknown } | null } | null | undefined;
+  return str(initiatedBy?.user?.id);
+}
+
+function typeOf(kind: RecordKind, r: Record<string, unknown>): string | null {
+  switch (kind) {
+    case "audits":
+      return str(r.activityDisplayName);
+    case "riskDetections":
+      return str(r.riskEventType);
+    default:
+      return str(r["@odata.type"]);
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Secrets must never reach the case file. Graph returns a TAP code only in the create response and a
+ * password only in what we send, but an imported file or a future endpoint could carry one, so every
+ * record is scrubbed on the way in. Fields are kept (set to null) so the record keeps its Graph shape.
+ */
+const SECRET_FIELDS = new Set([
+  "temporaryAccessPass",
+  "password",
+  "newPassword",
+  "secretKey",
+  "clientSecret",
+]);
+const SECRET_HINT = /"(?:temporaryAccessPass|password|newPassword|secretKey|clientSecret)"\s*:\s*(?!null)/;
+
+/** JSON text of `record` with secret fields nulled. Cheap for the common case: one regex test. */
+export function secretFreeJson(record: object): string {
+  const json = JSON.stringify(record);
+  if (!SECRET_HINT.test(json)) return json;
+  return JSON.stringify(record, (key, value) => (SECRET_FIELDS.has(key) && value != null ? null : value));
+}
