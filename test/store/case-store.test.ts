@@ -1,0 +1,242 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { type CaseStore, openCase, type Provenance } from "../../src/store/index.js";
+
+const graph = (endpoint: string, collectedAt = "2026-01-01T00:00:00.000Z"): Provenance => ({
+  source: "graph",
+  endpoint,
+  collectedAt,
+});
+const file = (name: string, line: number): Provenance => ({ source: "file", file: name, line });
+
+let dir: string;
+let casePath: string;
+let store: CaseStore;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "mfa-evict-store-"));
+  casePath = path.join(dir, "case.db");
+  store = openCase(casePath);
+});
+afterEach(() => {
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("upsert", () => {
+  test("is idempotent for the same record from the same origin", () => {
+    const users = [{ id: "u1", userPrincipalName: "a@contoso.com" }];
+    expect(store.upsert("users", users, graph("/users"))).toEqual({
+      inserted: 1,
+      updated: 0,
+      unchanged: 0,
+      rejected: [],
+    });
+    expect(store.upsert("users", users, graph("/users", "2026-01-02T00:00:00.000Z"))).toEqual({
+      inserted: 0,
+      updated: 0,
+      unchanged: 1,
+      rejected: [],
+    });
+    expect(store.counts().kinds.find((k) => k.kind === "users")?.total).toBe(1);
+    // The Graph provenance keeps the latest collection time.
+    expect(store.provenance("users", "u1")).toEqual([graph("/users", "2026-01-02T00:00:00.000Z")]);
+  });
+
+  test("rejects records without a key and keeps the rest", () => {
+    const result = store.upsert("signIns", [{ id: "s1" }, { userId: "x" }, "text", { id: "" }], file("f", 1));
+    expect(result.inserted).toBe(1);
+    expect(result.rejected.map((r) => r.index)).toEqual([1, 2, 3]);
+    expect(result.rejected[0]?.reason).toMatch(/signIns record has no valid "id"/);
+    expect(result.rejected[1]?.reason).toMatch(/must be a JSON object/);
+  });
+
+  test("deduplicates a sign-in seen in a file and then in Graph: one record, both provenances, Graph JSON wins", () => {
+    const fromFile = { id: "s1", createdDateTime: "2026-01-01T10:00:00Z", userId: "u1", appDisplayName: "x" };
+    const fromGraph = { ...fromFile, appDisplayName: "Azure Portal", isInteractive: true };
+    store.upsert("signIns", [fromFile], file("/tmp/export.json", 7));
+    const result = store.upsert("signIns", [fromGraph], graph("/auditLogs/signIns"));
+    expect(result).toMatchObject({ inserted: 0, updated: 1 });
+    expect(store.get("signIns", "s1")?.record).toEqual(fromGraph);
+    expect(store.provenance("signIns", "s1")).toEqual([
+      file("/tmp/export.json", 7),
+      graph("/auditLogs/signIns"),
+    ]);
+    // A later file import does not overwrite Graph's JSON but is recorded as an origin.
+    expect(store.upsert("signIns", [fromFile], file("/tmp/other.json", 3))).toMatchObject({ updated: 1 });
+    expect(store.get("signIns", "s1")?.record).toEqual(fromGraph);
+    const signIns = store.counts().kinds.find((k) => k.kind === "signIns");
+    expect(signIns).toEqual({ kind: "signIns", total: 1, bySource: { graph: 1, file: 1 } });
+  });
+
+  test("scoped kinds are keyed by parent and id, and need the parent", () => {
+    const phone = {
+      "@odata.type": "#microsoft.graph.phoneAuthenticationMethod",
+      id: "3179e48a-750b-4051-897c-87b9720928f7",
+      phoneNumber: "+1 5555550100",
+      phoneType: "mobile",
+    };
+    store.upsert("methods", [phone], graph("/users/{id}/authentication/methods"), "u1");
+    store.upsert("methods", [phone], graph("/users/{id}/authentication/methods"), "u2");
+    expect(store.get("methods", "u1/3179e48a-750b-4051-897c-87b9720928f7")?.scope).toBe("u1");
+    expect([...store.iterate("methods", { userId: "u2" })]).toHaveLength(1);
+    expect(store.upsert("methods", [phone], graph("/x")).rejected[0]?.reason).toMatch(
+      /need the id of their parent/,
+    );
+    expect(store.upsert("users", [{ id: "u" }], graph("/x"), "scope").rejected[0]?.reason).toMatch(
+      /take no scope/,
+    );
+  });
+
+  test("never stores TAP codes, passwords or OATH secrets", () => {
+    store.upsert(
+      "methods",
+      [
+        {
+          "@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethod",
+          id: "tap1",
+          temporaryAccessPass: "TAPCODE-123",
+        },
+      ],
+      graph("/users/{id}/authentication/methods"),
+      "u1",
+    );
+    store.upsert("users", [{ id: "u1", passwordProfile: { password: "Hunter2!x" } }], file("users.json", 1));
+    store.close();
+    const bytes = fs.readFileSync(casePath).toString("latin1") + readIfExists(`${casePath}-wal`);
+    expect(bytes).not.toContain("TAPCODE-123");
+    expect(bytes).not.toContain("Hunter2!x");
+    store = openCase(casePath);
+    expect(store.get("methods", "u1/tap1")?.record).toMatchObject({ temporaryAccessPass: null });
+  });
+});
+
+describe("replaceInventory", () => {
+  test("removes inventory records no longer in the tenant, and the children of removed parents", () => {
+    const p = graph("/users");
+    store.replaceInventory("users", undefined, [{ id: "u1" }, { id: "u2" }], p);
+    store.replaceInventory("methods", "u1", [{ id: "m1" }, { id: "m2" }], p);
+    store.replaceInventory("methods", "u2", [{ id: "m3" }], p);
+    const again = store.replaceInventory("methods", "u1", [{ id: "m1" }], p);
+    expect(again).toMatchObject({ unchanged: 1, removed: 1 });
+    expect(store.get("methods", "u1/m2")).toBeUndefined();
+    expect(store.get("methods", "u2/m3")).toBeDefined();
+    expect(store.replaceInventory("users", undefined, [{ id: "u1" }], p).removed).toBe(1);
+    expect(store.get("methods", "u2/m3")).toBeUndefined();
+    expect(store.provenance("methods", "u2/m3")).toEqual([]);
+  });
+
+  test("refuses to replace append-only logs", () => {
+    expect(() => store.replaceInventory("signIns", undefined, [], graph("/auditLogs/signIns"))).toThrow(
+      /append-only/,
+    );
+  });
+});
+
+describe("checkpoints and transactions", () => {
+  test("a page and its checkpoint commit together or not at all", () => {
+    store.transaction(() => {
+      store.upsert(
+        "audits",
+        [{ id: "a1", activityDateTime: "2026-01-01T00:00:00Z" }],
+        graph("/auditLogs/directoryAudits"),
+      );
+      store.setCheckpoint("audits", { nextLink: "page2" });
+    });
+    expect(() =>
+      store.transaction(() => {
+        store.upsert("audits", [{ id: "a2", activityDateTime: "2026-01-01T00:00:01Z" }], graph("/x"));
+        store.setCheckpoint("audits", { nextLink: "page3" });
+        throw new Error("killed mid-page");
+      }),
+    ).toThrow("killed mid-page");
+    expect(store.getCheckpoint("audits")).toEqual({ nextLink: "page2" });
+    expect(store.get("audits", "a2")).toBeUndefined();
+    expect(store.getCheckpoint("never")).toBeUndefined();
+    store.deleteCheckpoint("audits");
+    expect(store.getCheckpoint("audits")).toBeUndefined();
+  });
+
+  test("state survives reopening", () => {
+    store.setCheckpoint("signins", { since: "2026-01-01T00:00:00Z" });
+    store.setMeta("tenantId", "t-1");
+    store.close();
+    store = openCase(casePath, { readonly: true });
+    expect(store.getCheckpoint("signins")).toEqual({ since: "2026-01-01T00:00:00Z" });
+    expect(store.snapshot().tenantId).toBe("t-1");
+    expect(() => store.setMeta("x", "y")).toThrow(/readonly/i);
+  });
+});
+
+describe("ensureSchema", () => {
+  test("applies each migration once, in order, and resumes at the next version", () => {
+    const v1 = ["CREATE TABLE findings_test (id TEXT PRIMARY KEY)"];
+    expect(store.ensureSchema("detect", v1)).toBe(1);
+    expect(store.ensureSchema("detect", v1)).toBe(1);
+    const v2 = [...v1, "ALTER TABLE findings_test ADD COLUMN severity TEXT"];
+    expect(store.ensureSchema("detect", v2)).toBe(2);
+    store.db.prepare("INSERT INTO findings_test (id, severity) VALUES ('f', 'high')").run();
+    expect(() => store.ensureSchema("detect", v1)).toThrow(/newer than this mfa-evict knows/);
+    expect(() => store.ensureSchema("store", [])).toThrow(/belongs to the case store/);
+  });
+
+  test("a failing migration leaves nothing half-applied", () => {
+    expect(() => store.ensureSchema("evict", ["CREATE TABLE j (a TEXT); NOT SQL"])).toThrow();
+    expect(store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'j'").get()).toBeUndefined();
+    expect(store.ensureSchema("evict", ["CREATE TABLE j (a TEXT)"])).toBe(1);
+  });
+});
+
+describe("reading", () => {
+  test("iterate filters logs by time (any offset, compared in UTC) and by user", () => {
+    store.upsert(
+      "signIns",
+      [
+        { id: "s1", createdDateTime: "2026-01-01T10:00:00Z", userId: "u1" },
+        { id: "s2", createdDateTime: "2026-01-01T06:00:00-05:00", userId: "u2" },
+        { id: "s3", createdDateTime: "2026-01-02T00:00:00Z", userId: "u1" },
+      ],
+      file("f", 1),
+    );
+    expect([...store.iterate("signIns", { since: "2026-01-01T10:30:00Z" })].map((r) => r.key)).toEqual([
+      "s2",
+      "s3",
+    ]);
+    expect(
+      [...store.iterate("signIns", { userId: "u1", until: "2026-01-02T00:00:00Z" })].map((r) => r.key),
+    ).toEqual(["s1"]);
+    expect(() => [...store.iterate("signIns", { since: "yesterday" })]).toThrow(/not an ISO 8601/);
+  });
+
+  test("snapshot folds scoped kinds into parents and lists only never-collected streams as missing", () => {
+    const p = graph("/devices");
+    store.upsert("devices", [{ id: "d1", displayName: "LAPTOP" }], p);
+    store.upsert("deviceOwners", [{ "@odata.type": "#microsoft.graph.user", id: "u1" }], p, "d1");
+    store.upsert("riskyUsers", [], graph("/identityProtection/riskyUsers"));
+    store.upsert(
+      "securityDefaults",
+      [{ id: "00000000-0000-0000-0000-000000000005", isEnabled: false }],
+      graph("/p"),
+    );
+    const snap = store.snapshot();
+    expect(snap.devices[0]?.registeredOwners).toEqual([{ "@odata.type": "#microsoft.graph.user", id: "u1" }]);
+    expect(snap.securityDefaults?.isEnabled).toBe(false);
+    expect(snap.missing.has("risk")).toBe(false);
+    expect(snap.missing.has("devices")).toBe(false);
+    expect(snap.missing.has("policies")).toBe(false);
+    expect(snap.missing.has("users")).toBe(true);
+  });
+
+  test("rejects a file that is not a case file with a clear message", () => {
+    const bogus = path.join(dir, "not-a-case.db");
+    fs.writeFileSync(bogus, "hello, this is not SQLite at all".repeat(100));
+    expect(() => openCase(bogus)).toThrow(/cannot open case file .*not-a-case\.db/);
+    expect(() => openCase(path.join(dir, "absent.db"), { readonly: true })).toThrow(/does not exist/);
+  });
+});
+
+function readIfExists(p: string): string {
+  return fs.existsSync(p) ? fs.readFileSync(p).toString("latin1") : "";
+}
