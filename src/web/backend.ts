@@ -1,0 +1,31 @@
+import type { Finding, Triage } from "../detect/finding.js";
+import type { TimelineEvent } from "../report/timeline.js";
+
+/**
+ * What the triage console needs from the case. The console only renders and forwards; the work is
+ * done by detection (triage storage), the report's timeline, and the eviction planner/executor.
+ */
+export interface ConsoleBackend {
+  listFindings(): Promise<{ findings: Finding[]; triage: Triage[] }>;
+  timeline(finding: Finding): Promise<TimelineEvent[]>;
+  setTriage(decision: { findingId: string; verdict: Triage["verdict"]; reason?: string }): Promise<void>;
+  createPlan(findingIds: string[]): Promise<{ planId: string }>;
+  showPlan(planId: string): Promise<PlanView | undefined>;
+  /** Applies the plan for real. The console calls it only after the typed confirmation matched. */
+  applyPlan(planId: string): Promise<ApplyView>;
+}
+
+export interface PlanView {
+  id: string;
+  createdAt: string;
+  users: { userId: string; userPrincipalName: string; steps: { title: string; detail?: string }[] }[];
+  /** Exactly the Graph calls `apply` would make, as the dry-run prints them. */
+  dryRun: string[];
+  warnings: string[];
+}
+
+export interface ApplyView {
+  done: number;
+  skipped: number;
+  failed: { userPrincipalName: string; step: string; reason: string }[];
+}

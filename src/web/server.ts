@@ -1,0 +1,145 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Severity, Triage } from "../detect/finding.js";
+import { html } from "../shared/html.js";
+import type { ConsoleBackend } from "./backend.js";
+import { consoleGuard, newConsoleToken } from "./guard.js";
+import { applyResultPage, confirmationPhrase, findingPage, findingsPage, layout, planPage } from "./pages.js";
+
+export interface ConsoleOptions {
+  backend: ConsoleBackend;
+  port?: number;
+  token?: string;
+}
+
+export interface RunningConsole {
+  url: string;
+  /** The URL to open once: it carries the token, which the console trades for a cookie. */
+  loginUrl: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+const SEVERITIES = new Set<Severity>(["informational", "low", "medium", "high", "critical"]);
+const VERDICTS = new Set<Triage["verdict"]>(["truePositive", "falsePositive", "undecided"]);
+
+/** The local triage console: loopback only, token required, every page server-rendered. */
+export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
+  const token = options.token ?? newConsoleToken();
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  let hosts: string[] = [];
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) =>
+    done(null, new URLSearchParams(body as string)),
+  );
+  app.addHook(
+    "onRequest",
+    consoleGuard(token, () => hosts),
+  );
+  app.addHook("onSend", async (_req, reply, payload) => {
+    reply.header(
+      "content-security-policy",
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    );
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("referrer-policy", "no-referrer");
+    reply.header("cache-control", "no-store");
+    return payload;
+  });
+  const { backend } = options;
+
+  app.get("/", async (request, reply) => {
+    const q = request.query as Record<string, string | undefined>;
+    const { findings, triage } = await backend.listFindings();
+    const minSeverity = SEVERITIES.has(q.minSeverity as Severity) ? (q.minSeverity as Severity) : undefined;
+    const verdict = VERDICTS.has(q.verdict as Triage["verdict"]) ? (q.verdict as Triage["verdict"]) : "any";
+    return reply.type("text/html; charset=utf-8").send(
+      findingsPage(findings, triage, {
+        minSeverity,
+        technique: q.technique || undefined,
+        verdict,
+        text: q.text || undefined,
+      }),
+    );
+  });
+
+  app.get("/findings/:id", async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const { findings, triage } = await backend.listFindings();
+    const finding = findings.find((f) => f.id === id);
+    if (!finding)
+      return reply
+        .code(404)
+        .type("text/html; charset=utf-8")
+        .send(layout("Not found", html`<p>No finding ${id}.</p>`));
+    return reply.type("text/html; charset=utf-8").send(
+      findingPage(
+        finding,
+        triage.find((t) => t.findingId === id),
+        await backend.timeline(finding),
+      ),
+    );
+  });
+
+  app.post("/findings/:id/triage", async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const form = request.body as URLSearchParams;
+    const verdict = form.get("verdict") as Triage["verdict"];
+    if (!VERDICTS.has(verdict))
+      return reply
+        .code(400)
+        .type("text/plain")
+        .send("verdict must be truePositive, falsePositive or undecided\n");
+    await backend.setTriage({
+      findingId: id,
+      verdict,
+      reason: form.get("reason")?.slice(0, 1000) || undefined,
+    });
+    return reply.redirect(`/findings/${encodeURIComponent(id)}`, 303);
+  });
+
+  app.post("/plans", async (request, reply) => {
+    const ids = (request.body as URLSearchParams).getAll("finding");
+    if (ids.length === 0)
+      return reply
+        .code(400)
+        .type("text/html; charset=utf-8")
+        .send(layout("No findings selected", html`<p>Select at least one finding to plan.</p>`));
+    const { planId } = await backend.createPlan(ids);
+    return reply.redirect(`/plans/${encodeURIComponent(planId)}`, 303);
+  });
+
+  app.get("/plans/:id", async (request, reply) => {
+    const plan = await backend.showPlan((request.params as { id: string }).id);
+    if (!plan)
+      return reply
+        .code(404)
+        .type("text/html; charset=utf-8")
+        .send(layout("Not found", html`<p>No such plan.</p>`));
+    return reply.type("text/html; charset=utf-8").send(planPage(plan));
+  });
+
+  app.post("/plans/:id/apply", async (request, reply) => {
+    const plan = await backend.showPlan((request.params as { id: string }).id);
+    if (!plan)
+      return reply
+        .code(404)
+        .type("text/html; charset=utf-8")
+        .send(layout("Not found", html`<p>No such plan.</p>`));
+    const typed = (request.body as URLSearchParams).get("confirm")?.trim() ?? "";
+    if (typed !== confirmationPhrase(plan)) {
+      return reply
+        .code(400)
+        .type("text/html; charset=utf-8")
+        .send(planPage(plan, "The confirmation did not match the plan's users: nothing was applied."));
+    }
+    return reply
+      .type("text/html; charset=utf-8")
+      .send(applyResultPage(plan, await backend.applyPlan(plan.id)));
+  });
+
+  await app.listen({ host: "127.0.0.1", port: options.port ?? 0 });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  const url = `http://127.0.0.1:${port}`;
+  return { url, loginUrl: `${url}/?token=${token}`, token, close: () => app.close() };
+}
