@@ -4,8 +4,8 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { type CaseStore, openCase, type Provenance } from "../../src/store/index.js";
 
-const graph = (endpoint: string, collectedAt = "2026-01-01T00:00:00.000Z"): Provenance => ({
-  source: "graph",
+const graph = (endpoint: string, collectedAt = "2026-01-01T00:00:00.000Z") => ({
+  source: "graph" as const,
   endpoint,
   collectedAt,
 });
