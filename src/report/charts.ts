@@ -42,7 +42,8 @@ export function timelineChart(events: TimelineEvent[]): SafeHtml {
   const axisY = TOP + LANES.length * LANE_HEIGHT + 14;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
     const t = start + f * span;
-    return html`<text x="${x(t).toFixed(1)}" y="${axisY}" class="tick" text-anchor="middle">${new Date(t).toISOString().slice(0, 16).replace("T", " ")}</text>`;
+    const anchor = f === 0 ? "start" : f === 1 ? "end" : "middle";
+    return html`<text x="${x(t).toFixed(1)}" y="${axisY}" class="tick" text-anchor="${anchor}">${new Date(t).toISOString().slice(0, 16).replace("T", " ")}</text>`;
   });
   return html`<svg class="timeline" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="Timeline">${lanes}${dots}${ticks}</svg>`;
 }

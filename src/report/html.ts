@@ -1,6 +1,6 @@
 import type { Finding, Severity } from "../detect/finding.js";
-import { barChart, timelineChart } from "./charts.js";
 import { html, type SafeHtml, trustedHtml } from "../shared/html.js";
+import { barChart, timelineChart } from "./charts.js";
 import { activeFindings, compareFindings, type ReportInput, severityRank } from "./model.js";
 import { REPORT_CSS } from "./styles.js";
 import { userTimeline } from "./timeline.js";

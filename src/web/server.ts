@@ -40,7 +40,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
     );
     reply.header("x-content-type-options", "nosniff");
-    reply.header("referrer-policy", "no-referrer");
+    // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts.
+    reply.header("referrer-policy", "same-origin");
     reply.header("cache-control", "no-store");
     return payload;
   });
