@@ -14,10 +14,10 @@ import type {
   OpenCaseOptions,
   Provenance,
   ProvenanceSource,
-  RecordRejection,
   ReplaceResult,
   SnapshotOptions,
   StoredRecord,
+  UpsertItem,
   UpsertResult,
 } from "./types.js";
 
@@ -115,6 +115,25 @@ class SqliteCaseStore implements CaseStore {
     return this.transaction(() => this.upsertIn(kind, records, provenance, originId, scope).result);
   }
 
+  upsertEach<K extends RecordKind>(kind: K, items: readonly UpsertItem[]): UpsertResult {
+    this.assertKind(kind);
+    return this.transaction(() => {
+      const total: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
+      const covered = new Set<number>();
+      items.forEach((item, index) => {
+        const originId = this.originId(item.provenance);
+        const outcome = this.upsertOne(kind, item.record, item.provenance, originId, item.scope);
+        if (typeof outcome === "string") total.rejected.push({ index, reason: outcome });
+        else total[outcome.outcome]++;
+        if (!covered.has(originId)) {
+          covered.add(originId);
+          this.cover(kind, originId, item.provenance);
+        }
+      });
+      return total;
+    });
+  }
+
   replaceInventory<K extends RecordKind>(
     kind: K,
     scope: string | undefined,
@@ -165,49 +184,63 @@ class SqliteCaseStore implements CaseStore {
     originId: number,
     scope: string | undefined,
   ): { result: UpsertResult; keys: Set<string> } {
+    const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
+    const keys = new Set<string>();
+    records.forEach((record, index) => {
+      const outcome = this.upsertOne(kind, record, provenance, originId, scope);
+      if (typeof outcome === "string") {
+        result.rejected.push({ index, reason: outcome });
+      } else {
+        result[outcome.outcome]++;
+        keys.add(outcome.key);
+      }
+    });
+    this.cover(kind, originId, provenance);
+    return { result, keys };
+  }
+
+  /** Stores one record; returns the rejection reason, or what happened and the record's key. */
+  private upsertOne(
+    kind: RecordKind,
+    record: unknown,
+    provenance: Provenance,
+    originId: number,
+    scope: string | undefined,
+  ): { outcome: "inserted" | "updated" | "unchanged"; key: string } | string {
     const s = this.statements;
+    let n: ReturnType<typeof normalizeRecord>;
+    try {
+      n = normalizeRecord(kind, record, scope);
+    } catch (error) {
+      if (error instanceof RecordError) return error.message;
+      throw error;
+    }
     const fromGraph = provenance.source === "graph" ? 1 : 0;
     const detail = provenance.source === "graph" ? provenance.collectedAt : String(provenance.line);
-    const rejected: RecordRejection[] = [];
-    const keys = new Set<string>();
-    let inserted = 0;
-    let updated = 0;
-    let unchanged = 0;
-    records.forEach((record, index) => {
-      let n: ReturnType<typeof normalizeRecord>;
-      try {
-        n = normalizeRecord(kind, record, scope);
-      } catch (error) {
-        if (!(error instanceof RecordError)) throw error;
-        rejected.push({ index, reason: error.message });
-        return;
-      }
-      keys.add(n.key);
-      const raw = secretFreeJson(record as object);
-      const insert = s.insertRecord.run(kind, n.key, n.scope, n.time, n.userId, n.type, fromGraph, raw);
-      if (insert.changes === 1) {
-        s.insertProvenance.run(insert.lastInsertRowid, originId, detail);
-        inserted++;
-        return;
-      }
-      const existing = s.findRecord.get(kind, n.key) as ExistingRow;
-      let changed = false;
-      // Graph's JSON is authoritative over a file's; between files the latest import wins.
-      if (existing.raw !== raw && (fromGraph === 1 || existing.from_graph === 0)) {
-        s.updateRecord.run(n.scope, n.time, n.userId, n.type, fromGraph, raw, existing.id);
-        changed = true;
-      }
-      if (s.insertProvenance.run(existing.id, originId, detail).changes === 1) changed = true;
-      else if (fromGraph === 1) s.refreshProvenance.run(detail, existing.id, originId);
-      if (changed) updated++;
-      else unchanged++;
-    });
-    s.cover.run(
+    const raw = secretFreeJson(record as object);
+    const insert = s.insertRecord.run(kind, n.key, n.scope, n.time, n.userId, n.type, fromGraph, raw);
+    if (insert.changes === 1) {
+      s.insertProvenance.run(insert.lastInsertRowid, originId, detail);
+      return { outcome: "inserted", key: n.key };
+    }
+    const existing = s.findRecord.get(kind, n.key) as ExistingRow;
+    let changed = false;
+    // Graph's JSON is authoritative over a file's; between files the latest import wins.
+    if (existing.raw !== raw && (fromGraph === 1 || existing.from_graph === 0)) {
+      s.updateRecord.run(n.scope, n.time, n.userId, n.type, fromGraph, raw, existing.id);
+      changed = true;
+    }
+    if (s.insertProvenance.run(existing.id, originId, detail).changes === 1) changed = true;
+    else if (fromGraph === 1) s.refreshProvenance.run(detail, existing.id, originId);
+    return { outcome: changed ? "updated" : "unchanged", key: n.key };
+  }
+
+  private cover(kind: RecordKind, originId: number, provenance: Provenance): void {
+    this.statements.cover.run(
       kind,
       originId,
       provenance.source === "graph" ? provenance.collectedAt : new Date().toISOString(),
     );
-    return { result: { inserted, updated, unchanged, rejected }, keys };
   }
 
   private originId(provenance: Provenance): number {

@@ -22,5 +22,6 @@ export type {
   ReplaceResult,
   SnapshotOptions,
   StoredRecord,
+  UpsertItem,
   UpsertResult,
 } from "./types.js";

@@ -44,6 +44,12 @@ export interface UpsertResult {
   rejected: RecordRejection[];
 }
 
+export interface UpsertItem {
+  record: unknown;
+  provenance: Provenance;
+  scope?: string;
+}
+
 export interface ReplaceResult extends UpsertResult {
   /** Inventory records of the scope that were absent from the new set and were removed. */
   removed: number;
@@ -127,6 +133,12 @@ export interface CaseStore {
     provenance: Provenance,
     scope?: string,
   ): UpsertResult;
+
+  /**
+   * Like `upsert`, with a provenance (and scope) per record: the importer's path, where every record
+   * has its own file line. Rejection indexes refer to `items`.
+   */
+  upsertEach<K extends RecordKind>(kind: K, items: readonly UpsertItem[]): UpsertResult;
 
   /**
    * For a complete re-collection of inventory: upserts `records` and removes the records of the same

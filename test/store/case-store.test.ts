@@ -113,6 +113,20 @@ describe("upsert", () => {
   });
 });
 
+describe("upsertEach", () => {
+  test("keeps each record's own file line and is idempotent on re-import", () => {
+    const items = [
+      { record: { id: "a1", activityDateTime: "2026-01-01T00:00:00Z" }, provenance: file("/x.jsonl", 1) },
+      { record: { nope: true }, provenance: file("/x.jsonl", 2) },
+      { record: { id: "a2", activityDateTime: "2026-01-01T00:00:00Z" }, provenance: file("/x.jsonl", 3) },
+    ];
+    expect(store.upsertEach("audits", items)).toMatchObject({ inserted: 2, rejected: [{ index: 1 }] });
+    expect(store.upsertEach("audits", items)).toMatchObject({ inserted: 0, unchanged: 2 });
+    expect(store.provenance("audits", "a2")).toEqual([file("/x.jsonl", 3)]);
+    expect(store.snapshot().missing.has("audits")).toBe(false);
+  });
+});
+
 describe("replaceInventory", () => {
   test("removes inventory records no longer in the tenant, and the children of removed parents", () => {
     const p = graph("/users");
