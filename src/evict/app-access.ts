@@ -1,0 +1,42 @@
+import type { GraphClient } from "../graph/client.js";
+import { eq, odataString } from "../graph/odata.js";
+import type { UnifiedRoleAssignment } from "../graph/types.js";
+
+/**
+ * What the responder app may do: its application permissions (token `roles`) and the directory
+ * roles held by its service principal. Reading the roles needs the service principal's object id
+ * (alternate key `appId`) and role-assignment read access; when either read is refused the roles
+ * are reported as unknown and Graph's own 403 answers decide at apply time.
+ */
+export interface AppAccess {
+  permissions: string[];
+  /** Role template ids; undefined when they could not be read. */
+  directoryRoles?: string[];
+  note?: string;
+}
+
+export async function readAppAccess(graph: GraphClient, appId: string | undefined): Promise<AppAccess> {
+  const permissions = await graph.grantedRoles();
+  if (!appId) return { permissions, note: "app id unknown: directory roles not checked" };
+  try {
+    const sp = await graph.request<{ id: string }>({
+      method: "GET",
+      path: `/servicePrincipals(appId=${encodeURIComponent(odataString(appId))})`,
+      query: { $select: "id" },
+    });
+    const roles: string[] = [];
+    for await (const page of graph.pages<UnifiedRoleAssignment>({
+      method: "GET",
+      path: "/roleManagement/directory/roleAssignments",
+      query: { $filter: eq("principalId", sp.body.id) },
+    })) {
+      for (const assignment of page) roles.push(assignment.roleDefinitionId);
+    }
+    return { permissions, directoryRoles: [...new Set(roles)].sort() };
+  } catch (error) {
+    return {
+      permissions,
+      note: `directory roles of the app not readable (${error instanceof Error ? error.message : String(error)})`,
+    };
+  }
+}

@@ -1,0 +1,467 @@
+import type { GraphClient } from "../graph/client.js";
+import { GraphError } from "../graph/client.js";
+import type { AuthenticationMethod, Device } from "../graph/types.js";
+import { canonicalJson, sha256Hex } from "../journal/canonical.js";
+import type { Journal, JournalEntry } from "../journal/journal.js";
+import { readLiveFingerprints } from "./drift.js";
+import { generatePassword } from "./password.js";
+import type { EvictionPlan, PlanStep, UserPlan } from "./plan.js";
+import { requiredAppRole, roleName, satisfies } from "./privilege.js";
+import type { SecretSink } from "./secrets-file.js";
+import { handlerFor, isNotFound, type StepContext } from "./steps.js";
+import type { EvictStore } from "./store.js";
+import { type UserVerification, verifyUser } from "./verify.js";
+
+/**
+ * Applies an approved plan: exactly its steps, in order per user, many users at once (the Graph
+ * client's budgets pace the writes), each step journaled before and after. A step first reads the
+ * current state, so a re-run — after a failure or a kill -9 at any instant — records what is
+ * already done instead of repeating it, and repeats nothing non-idempotent (password, TAP).
+ */
+
+export const JOURNAL_ACTOR = "evict";
+
+export interface ApplyOptions {
+  plan: EvictionPlan;
+  graph: GraphClient;
+  journal: Journal;
+  store: EvictStore;
+  /** Where generated passwords and TAP codes go (`--reveal-secrets`); nowhere otherwise. */
+  secrets?: SecretSink;
+  /** The app's directory roles read live (undefined: unknown, Graph's 403 decides). */
+  appDirectoryRoles?: string[];
+  concurrency?: number;
+  /** Apply at most this many users (those not finished yet) in this run. */
+  maxUsers?: number;
+  now?: () => Date;
+  generatePassword?: () => string;
+  onEvent?: (event: ApplyEvent) => void;
+}
+
+export type ApplyEvent =
+  | {
+      type: "step";
+      user: string;
+      stepId: string;
+      kind: PlanStep["kind"];
+      outcome: StepOutcome["outcome"];
+      detail: string;
+    }
+  | { type: "user"; user: string; status: UserOutcome["status"]; reason?: string };
+
+export interface StepOutcome {
+  stepId: string;
+  kind: PlanStep["kind"];
+  outcome: "done" | "alreadyDone" | "failed" | "notRun";
+  detail: string;
+}
+
+export interface UserOutcome {
+  userId: string;
+  userPrincipalName: string;
+  status: "done" | "failed" | "refused" | "skipped";
+  reason?: string;
+  steps: StepOutcome[];
+  verification?: UserVerification;
+}
+
+export interface ApplySummary {
+  planId: string;
+  users: UserOutcome[];
+  counts: Record<UserOutcome["status"], number>;
+}
+
+/** The whole plan was refused before any write: too old, drifted, or the app cannot do it. */
+export class ApplyRefusedError extends Error {
+  override name = "ApplyRefusedError";
+  constructor(readonly reasons: string[]) {
+    super(`apply refused, nothing was changed:\n  - ${reasons.join("\n  - ")}`);
+  }
+}
+
+/** Steps whose failure stops the user's later steps: without them, deletions would leave the attacker a way back. */
+const GATING = new Set<PlanStep["kind"]>(["rotatePassword", "revokeSessions"]);
+
+interface StepHistory {
+  completed?: JournalEntry;
+  /** Start of the earliest attempt that may have reached Graph without a recorded outcome. */
+  uncertainSince?: Date;
+  attempts: number;
+}
+
+function historyOf(entries: readonly JournalEntry[]): StepHistory {
+  const history: StepHistory = { attempts: 0 };
+  let open: JournalEntry | undefined;
+  for (const entry of entries) {
+    if (entry.kind === "step.begin") {
+      if (open && !history.uncertainSince) history.uncertainSince = new Date(open.at);
+      open = entry;
+      history.attempts += 1;
+    } else if (entry.kind === "step.end") {
+      const outcome = entry.payload.outcome;
+      if (outcome === "done" || outcome === "alreadyDone") history.completed = entry;
+      else if (entry.payload.definite !== true && open && !history.uncertainSince)
+        history.uncertainSince = new Date(open.at);
+      open = undefined;
+    }
+  }
+  if (open && !history.completed && !history.uncertainSince) history.uncertainSince = new Date(open.at);
+  return history;
+}
+
+/** A refusal (4xx other than throttling/timeouts) means Graph changed nothing; anything else may have landed. */
+function isDefiniteRefusal(error: unknown): boolean {
+  return (
+    error instanceof GraphError &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 408 &&
+    error.status !== 429
+  );
+}
+
+function explain(error: unknown, user: UserPlan, step: PlanStep): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof GraphError && error.status === 403 && user.privilegedRoles.length > 0) {
+    return `${message} — the target holds ${user.privilegedRoles.map((r) => r.name).join(", ")}; the app's service principal needs Privileged Authentication Administrator`;
+  }
+  if (error instanceof GraphError && step.kind === "deleteMethod" && step.isDefault && error.status === 400) {
+    return `${message} — it is the user's default method: change the default sign-in method in the Entra admin center, then apply again`;
+  }
+  return message;
+}
+
+export function planHash(plan: EvictionPlan): string {
+  return sha256Hex(canonicalJson(plan));
+}
+
+export async function applyPlan(options: ApplyOptions): Promise<ApplySummary> {
+  const { plan, graph, journal, store } = options;
+  const now = options.now ?? (() => new Date());
+  const started = now();
+
+  // ── Whole-plan refusals, before any write ──
+  const reasons: string[] = [];
+  const ageMinutes = (started.getTime() - new Date(plan.createdAt).getTime()) / 60_000;
+  if (ageMinutes > plan.maxAgeMinutes) {
+    reasons.push(
+      `the plan is ${Math.round(ageMinutes)} min old, older than its limit of ${plan.maxAgeMinutes} min: re-run plan`,
+    );
+  }
+  const byStep = groupBySubject(journal.entries({ runId: plan.id, actor: JOURNAL_ACTOR }));
+  const userStarted = (user: UserPlan) => user.steps.some((s) => byStep.has(s.id));
+  // Finished = every step completed and the end state verified (a kill between the two re-verifies).
+  const userFinished = (user: UserPlan) =>
+    user.steps.every((s) => historyOf(byStep.get(s.id) ?? []).completed) &&
+    (byStep.get(user.userId) ?? []).some((e) => e.kind === "user.verified" && e.payload.ok === true);
+
+  let candidates = plan.users.filter((u) => u.status === "ready" && !userFinished(u));
+  if (options.maxUsers !== undefined) candidates = candidates.slice(0, options.maxUsers);
+
+  const granted = await graph.grantedRoles();
+  const missing = new Set<string>();
+  for (const user of candidates) {
+    for (const step of user.steps) {
+      if (!step.permissions.some((p) => granted.includes(p)))
+        missing.add(`${step.kind} needs one of ${step.permissions.join(", ")}`);
+    }
+  }
+  for (const m of missing) reasons.push(`the app lacks a permission: ${m}`);
+  if (reasons.length > 0) throw new ApplyRefusedError(reasons);
+
+  // Drift: users not yet touched by this plan must look exactly as they did when it was made.
+  const fresh = candidates.filter((u) => !userStarted(u));
+  const live = await readLiveFingerprints(graph, fresh);
+  const drifted = fresh.filter((u) => live.get(u.userId)?.fingerprint !== u.fingerprint);
+  if (drifted.length > 0) {
+    throw new ApplyRefusedError(
+      drifted.map(
+        (u) =>
+          `${u.userPrincipalName}: methods or targeted devices changed since the plan was made (${live.get(u.userId)?.summary ?? "unreadable"}): re-run plan`,
+      ),
+    );
+  }
+
+  store.recordPlan(plan, started);
+  journal.append({
+    actor: JOURNAL_ACTOR,
+    runId: plan.id,
+    kind: "run.start",
+    payload: { planHash: planHash(plan), users: candidates.length, secretsRevealed: !!options.secrets },
+  });
+
+  const outcomes = new Map<string, UserOutcome>();
+  for (const user of plan.users) {
+    if (user.status === "refused") {
+      outcomes.set(user.userId, {
+        userId: user.userId,
+        userPrincipalName: user.userPrincipalName,
+        status: "refused",
+        reason: user.refusals.join("; "),
+        steps: [],
+      });
+    } else if (!candidates.includes(user)) {
+      outcomes.set(user.userId, {
+        userId: user.userId,
+        userPrincipalName: user.userPrincipalName,
+        status: "skipped",
+        reason: userFinished(user) ? "already complete (earlier run)" : "beyond --max-users",
+        steps: [],
+      });
+    }
+  }
+
+  const worker = async (user: UserPlan) => {
+    const outcome = await applyUser(options, user, byStep, live.get(user.userId)?.objects);
+    outcomes.set(user.userId, outcome);
+    options.onEvent?.({
+      type: "user",
+      user: user.userPrincipalName,
+      status: outcome.status,
+      ...(outcome.reason ? { reason: outcome.reason } : {}),
+    });
+  };
+  await runPool(candidates, options.concurrency ?? 16, worker);
+
+  const users = plan.users.map((u) => outcomes.get(u.userId)!);
+  const counts = { done: 0, failed: 0, refused: 0, skipped: 0 };
+  for (const u of users) counts[u.status] += 1;
+  journal.append({ actor: JOURNAL_ACTOR, runId: plan.id, kind: "run.end", payload: { counts } });
+  return { planId: plan.id, users, counts };
+}
+
+function groupBySubject(entries: JournalEntry[]): Map<string, JournalEntry[]> {
+  const map = new Map<string, JournalEntry[]>();
+  for (const entry of entries) {
+    if (!entry.subject) continue;
+    const list = map.get(entry.subject) ?? [];
+    list.push(entry);
+    map.set(entry.subject, list);
+  }
+  return map;
+}
+
+async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+async function applyUser(
+  options: ApplyOptions,
+  user: UserPlan,
+  byStep: Map<string, JournalEntry[]>,
+  liveObjects: { methods: AuthenticationMethod[]; devices: Device[] } | undefined,
+): Promise<UserOutcome> {
+  const { plan, graph, journal } = options;
+  const base = { userId: user.userId, userPrincipalName: user.userPrincipalName };
+  const steps: StepOutcome[] = [];
+
+  // A live role check refuses an administrator target before its first write.
+  if (options.appDirectoryRoles) {
+    const requirement = requiredAppRole(user.privilegedRoles.map((r) => r.id));
+    if (!satisfies(requirement, options.appDirectoryRoles)) {
+      const reason = `the app's service principal needs ${requirement.anyOf.map((r) => roleName(r)).join(" or ")}: ${requirement.reason}`;
+      journal.append({
+        actor: JOURNAL_ACTOR,
+        runId: plan.id,
+        kind: "user.refused",
+        subject: user.userId,
+        payload: { reason },
+      });
+      return { ...base, status: "refused", reason, steps };
+    }
+  }
+
+  try {
+    await saveForensics(options, user, liveObjects);
+  } catch (error) {
+    const reason = `could not save the forensic copy before the first write: ${error instanceof Error ? error.message : String(error)}`;
+    return { ...base, status: "failed", reason, steps };
+  }
+
+  let failure: string | undefined;
+  let stopped = false;
+  for (const step of user.steps) {
+    if (stopped) {
+      steps.push({
+        stepId: step.id,
+        kind: step.kind,
+        outcome: "notRun",
+        detail: "not run: an earlier gating step failed",
+      });
+      continue;
+    }
+    const history = historyOf(byStep.get(step.id) ?? []);
+    if (history.completed) {
+      const detail = String(history.completed.payload.detail ?? "done in an earlier run");
+      steps.push({ stepId: step.id, kind: step.kind, outcome: "alreadyDone", detail });
+      continue;
+    }
+    const outcome = await runStep(options, user, step, history);
+    steps.push(outcome);
+    options.onEvent?.({
+      type: "step",
+      user: user.userPrincipalName,
+      stepId: step.id,
+      kind: step.kind,
+      outcome: outcome.outcome,
+      detail: outcome.detail,
+    });
+    if (outcome.outcome === "failed") {
+      failure ??= `${step.kind}: ${outcome.detail}`;
+      if (GATING.has(step.kind)) stopped = true;
+    }
+  }
+
+  if (failure) return { ...base, status: "failed", reason: failure, steps };
+  let verification: UserVerification;
+  try {
+    verification = await verifyUser(graph, plan, user);
+  } catch (error) {
+    return {
+      ...base,
+      status: "failed",
+      reason: `verification could not read the user: ${error instanceof Error ? error.message : String(error)}`,
+      steps,
+    };
+  }
+  journal.append({
+    actor: JOURNAL_ACTOR,
+    runId: plan.id,
+    kind: "user.verified",
+    subject: user.userId,
+    payload: { ok: verification.ok, checks: verification.checks },
+  });
+  return verification.ok
+    ? { ...base, status: "done", steps, verification }
+    : {
+        ...base,
+        status: "failed",
+        reason: `verification: ${verification.checks
+          .filter((c) => !c.ok)
+          .map((c) => `${c.name} (${c.detail})`)
+          .join("; ")}`,
+        steps,
+        verification,
+      };
+}
+
+async function runStep(
+  options: ApplyOptions,
+  user: UserPlan,
+  step: PlanStep,
+  history: StepHistory,
+): Promise<StepOutcome> {
+  const { plan, graph, journal } = options;
+  const handler = handlerFor(step);
+  const ctx: StepContext = {
+    graph,
+    planId: plan.id,
+    user,
+    ...(history.uncertainSince ? { uncertainSince: history.uncertainSince } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    generatePassword: options.generatePassword ?? generatePassword,
+  };
+  journal.append({
+    actor: JOURNAL_ACTOR,
+    runId: plan.id,
+    kind: "step.begin",
+    subject: step.id,
+    payload: {
+      userId: user.userId,
+      kind: step.kind,
+      attempt: history.attempts + 1,
+      resumed: !!history.uncertainSince,
+    },
+  });
+  const end = (
+    outcome: StepOutcome["outcome"],
+    detail: string,
+    extra: Record<string, unknown> = {},
+  ): StepOutcome => {
+    journal.append({
+      actor: JOURNAL_ACTOR,
+      runId: plan.id,
+      kind: "step.end",
+      subject: step.id,
+      payload: { userId: user.userId, kind: step.kind, outcome, detail, ...extra },
+    });
+    return { stepId: step.id, kind: step.kind, outcome, detail };
+  };
+  try {
+    const state = await handler.check(step, ctx);
+    if (state.done) {
+      if (history.uncertainSince) options.secrets?.confirm(step.id, state.detail);
+      return end("alreadyDone", state.detail);
+    }
+    const result = await handler.write(step, ctx);
+    return end("done", result.detail, result.record ? { result: result.record } : {});
+  } catch (error) {
+    const definite = isDefiniteRefusal(error);
+    return end("failed", explain(error, user, step), {
+      definite,
+      ...(error instanceof GraphError ? { status: error.status, code: error.code } : {}),
+    });
+  }
+}
+
+/** Before the user's first write: the full JSON of every object the plan deletes, read live (else the plan's copy). */
+async function saveForensics(
+  options: ApplyOptions,
+  user: UserPlan,
+  liveObjects: { methods: AuthenticationMethod[]; devices: Device[] } | undefined,
+): Promise<void> {
+  const { plan, graph, store } = options;
+  const saved = new Set(store.forensics(plan.id, user.userId).map((r) => `${r.objectKind}|${r.objectId}`));
+  const at = (options.now ?? (() => new Date()))().toISOString();
+  for (const step of user.steps) {
+    if (step.kind === "deleteMethod" && !saved.has(`method|${step.methodId}`)) {
+      const live = liveObjects?.methods.find((m) => m.id === step.methodId);
+      const baseline = user.baseline.methods.find((m) => m.id === step.methodId);
+      store.saveForensic({
+        planId: plan.id,
+        userId: user.userId,
+        objectKind: "method",
+        objectId: step.methodId,
+        capturedAt: at,
+        source: live ? "graph" : "plan",
+        json: live ?? baseline ?? { id: step.methodId, "@odata.type": step.odataType },
+      });
+      saved.add(`method|${step.methodId}`);
+    }
+    if (step.kind === "deleteDevice" && !saved.has(`device|${step.deviceObjectId}`)) {
+      let device: Device | undefined;
+      try {
+        device = (
+          await graph.request<Device>({
+            method: "GET",
+            path: `/devices/${encodeURIComponent(step.deviceObjectId)}`,
+          })
+        ).body;
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+      store.saveForensic({
+        planId: plan.id,
+        userId: user.userId,
+        objectKind: "device",
+        objectId: step.deviceObjectId,
+        capturedAt: at,
+        source: device ? "graph" : "plan",
+        json: device ??
+          user.baseline.devices.find((d) => d.id === step.deviceObjectId) ?? { id: step.deviceObjectId },
+      });
+      saved.add(`device|${step.deviceObjectId}`);
+    }
+  }
+}
