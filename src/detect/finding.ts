@@ -9,7 +9,8 @@ export type Technique = "T1098.005" | "T1556.006" | "T1621" | "T1111";
 export type FindingObject =
   | { kind: "method"; methodId: string; odataType: string; label?: string }
   | { kind: "device"; deviceObjectId?: string; deviceId?: string; label?: string }
-  | { kind: "user" };
+  /** The account itself, or a method/device seen only in logs (no inventory id): `label` says which. */
+  | { kind: "user"; label?: string };
 
 /** One log record or inventory object that supports the finding. */
 export interface Evidence {
@@ -50,6 +51,8 @@ export interface Finding {
   firstSeen?: IsoDateTime;
   lastSeen?: IsoDateTime;
   privileged: boolean;
+  /** Why the account counts as privileged (roles, CA exclusion, break-glass), when it does. */
+  privilegeReasons?: string[];
   /** Set when an allowlist entry or trusted location suppresses it; still shown, never planned. */
   suppressedBy?: string;
 }

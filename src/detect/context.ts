@@ -1,0 +1,273 @@
+import type { RiskDetection, SignIn, User } from "../graph/types.js";
+import type { CaseSnapshot } from "../store/snapshot.js";
+import type { DetectConfig } from "./config.js";
+import { type CidrRange, inRange, ipPrefix, parseCidr } from "./network.js";
+import { type PrivilegeInfo, privilegedUsers } from "./privileged.js";
+import { type ExtractedEvents, extractRegistrations } from "./registrations.js";
+import { isSuccess } from "./signins.js";
+import { HOUR, lowerBound, MINUTE, toMs } from "./time.js";
+
+/**
+ * Everything the detections share, computed in one pass over the case: sign-ins per user (sorted),
+ * per-user baselines (built lazily, only for users a detection asks about), where each IP was seen,
+ * privilege, trusted ranges, password-spray IPs and the registration events.
+ */
+
+export interface TimedSignIn {
+  time: number;
+  signIn: SignIn;
+}
+
+export interface IpPlace {
+  country?: string;
+  city?: string;
+  asn?: number;
+}
+
+export type BaselineAttribute = "country" | "city" | "asn" | "network" | "device" | "app";
+
+interface Baseline {
+  successTimes: number[];
+  firstSeen: Map<string, number>;
+  hours: number[];
+}
+
+export interface SprayIp {
+  ip: string;
+  users: number;
+  start: number;
+  end: number;
+}
+
+export class DetectContext {
+  readonly usersById = new Map<string, User>();
+  readonly userIdByUpn = new Map<string, string>();
+  readonly signInsByUser = new Map<string, TimedSignIn[]>();
+  readonly riskByUser = new Map<string, { time: number; risk: RiskDetection }[]>();
+  readonly ipPlaces = new Map<string, IpPlace>();
+  readonly privileged: Map<string, PrivilegeInfo>;
+  readonly trustedRanges: { name: string; range: CidrRange }[] = [];
+  readonly sprayIps = new Map<string, SprayIp>();
+  readonly events: ExtractedEvents;
+  /** Earliest sign-in in the case: history before it is unknown, not empty. */
+  readonly signInCoverageStart: number | undefined;
+  private readonly baselines = new Map<string, Baseline>();
+
+  constructor(
+    readonly snapshot: CaseSnapshot,
+    readonly config: DetectConfig,
+  ) {
+    for (const user of snapshot.users) {
+      this.usersById.set(user.id, user);
+      this.userIdByUpn.set(user.userPrincipalName.toLowerCase(), user.id);
+    }
+    let coverage = Number.POSITIVE_INFINITY;
+    const failuresByIp = new Map<string, { time: number; userId: string }[]>();
+    for (const signIn of snapshot.signIns) {
+      const time = toMs(signIn.createdDateTime);
+      if (time === undefined) continue;
+      coverage = Math.min(coverage, time);
+      const userId = signIn.userId || this.userIdByUpn.get(signIn.userPrincipalName?.toLowerCase() ?? "");
+      if (!userId) continue;
+      const list = this.signInsByUser.get(userId);
+      if (list) list.push({ time, signIn });
+      else this.signInsByUser.set(userId, [{ time, signIn }]);
+      const ip = signIn.ipAddress;
+      if (ip) {
+        const place = this.ipPlaces.get(ip);
+        const loc = signIn.location;
+        if (!place) {
+          this.ipPlaces.set(ip, {
+            country: loc?.countryOrRegion ?? undefined,
+            city: loc?.city ?? undefined,
+            asn: signIn.autonomousSystemNumber ?? undefined,
+          });
+        } else {
+          place.country ??= loc?.countryOrRegion ?? undefined;
+          place.city ??= loc?.city ?? undefined;
+          place.asn ??= signIn.autonomousSystemNumber ?? undefined;
+        }
+        if (signIn.status?.errorCode === 50126) {
+          const failures = failuresByIp.get(ip);
+          if (failures) failures.push({ time, userId });
+          else failuresByIp.set(ip, [{ time, userId }]);
+        }
+      }
+    }
+    this.signInCoverageStart = coverage === Number.POSITIVE_INFINITY ? undefined : coverage;
+    for (const list of this.signInsByUser.values()) list.sort((a, b) => a.time - b.time);
+    this.findSprayIps(failuresByIp);
+
+    for (const risk of snapshot.riskDetections) {
+      const time = toMs(risk.activityDateTime ?? risk.detectedDateTime);
+      if (!risk.userId || time === undefined) continue;
+      const list = this.riskByUser.get(risk.userId);
+      if (list) list.push({ time, risk });
+      else this.riskByUser.set(risk.userId, [{ time, risk }]);
+    }
+    for (const list of this.riskByUser.values()) list.sort((a, b) => a.time - b.time);
+
+    this.privileged = privilegedUsers(snapshot);
+    for (const location of snapshot.namedLocations) {
+      if (!location.isTrusted) continue;
+      for (const cidr of location.ipRanges ?? []) {
+        const range = parseCidr(cidr.cidrAddress);
+        if (range) this.trustedRanges.push({ name: location.displayName ?? location.id, range });
+      }
+    }
+    this.events = extractRegistrations(snapshot, {
+      responderAppIds: new Set(config.responderAppIds),
+      companionWindowMs: config.thresholds.companionWindowMinutes * MINUTE,
+      userIdByUpn: this.userIdByUpn,
+    });
+  }
+
+  get thresholds() {
+    return this.config.thresholds;
+  }
+
+  userPrincipalName(userId: string): string | undefined {
+    return this.usersById.get(userId)?.userPrincipalName;
+  }
+
+  signIns(userId: string): TimedSignIn[] {
+    return this.signInsByUser.get(userId) ?? [];
+  }
+
+  /** Sign-ins of a user with from <= time < to. */
+  signInsBetween(userId: string, from: number, to: number): TimedSignIn[] {
+    const list = this.signIns(userId);
+    return list.slice(
+      lowerBound(list, from, (entry) => entry.time),
+      lowerBound(list, to, (entry) => entry.time),
+    );
+  }
+
+  trustedLocation(ip: string | undefined): string | undefined {
+    if (!ip) return undefined;
+    return this.trustedRanges.find((entry) => inRange(ip, entry.range))?.name;
+  }
+
+  private baseline(userId: string): Baseline {
+    let baseline = this.baselines.get(userId);
+    if (baseline) return baseline;
+    baseline = { successTimes: [], firstSeen: new Map(), hours: [] };
+    for (const { time, signIn } of this.signIns(userId)) {
+      if (!isSuccess(signIn)) continue;
+      baseline.successTimes.push(time);
+      baseline.hours.push(new Date(time).getUTCHours());
+      for (const key of baselineKeys(signIn))
+        if (!baseline.firstSeen.has(key)) baseline.firstSeen.set(key, time);
+    }
+    this.baselines.set(userId, baseline);
+    return baseline;
+  }
+
+  /** History cut-off for an event: sign-ins within the gap before it are the event's own session. */
+  private cutoff(at: number): number {
+    return at - this.thresholds.baselineGapHours * HOUR;
+  }
+
+  /** Successful sign-ins in the user's history before an event (outside the gap). */
+  historySize(userId: string, at: number): number {
+    const baseline = this.baseline(userId);
+    return lowerBound(baseline.successTimes, this.cutoff(at), (time) => time);
+  }
+
+  /** Whether the value was part of the user's history before the event. */
+  familiar(
+    userId: string,
+    attribute: BaselineAttribute,
+    value: string | number | undefined,
+    at: number,
+  ): boolean {
+    if (value === undefined || value === "") return false;
+    const first = this.baseline(userId).firstSeen.get(`${attribute}:${String(value).toLowerCase()}`);
+    return first !== undefined && first < this.cutoff(at);
+  }
+
+  /** Values of one attribute in the user's history before the event (e.g. every country). */
+  familiarValues(userId: string, attribute: BaselineAttribute, at: number): string[] {
+    const cutoff = this.cutoff(at);
+    const prefix = `${attribute}:`;
+    const out: string[] = [];
+    for (const [key, first] of this.baseline(userId).firstSeen) {
+      if (first < cutoff && key.startsWith(prefix)) out.push(key.slice(prefix.length));
+    }
+    return out;
+  }
+
+  /**
+   * Share of the user's historical sign-ins within an hour of this UTC hour (the hour and its two
+   * neighbours, so a user active 9–17 is not "unusual" at 8:30).
+   */
+  hourShare(userId: string, hour: number, at: number): number {
+    const baseline = this.baseline(userId);
+    const count = this.historySize(userId, at);
+    if (count === 0) return 0;
+    let near = 0;
+    for (let i = 0; i < count; i++) {
+      const distance = Math.abs(baseline.hours[i]! - hour);
+      if (Math.min(distance, 24 - distance) <= 1) near++;
+    }
+    return near / count;
+  }
+
+  /** Is the IP's network, country and ASN all unknown to the user's history? Undefined without history. */
+  unfamiliarIp(userId: string, ip: string | undefined, at: number): boolean | undefined {
+    if (!ip || this.historySize(userId, at) < this.thresholds.baselineMinSignIns) return undefined;
+    if (this.familiar(userId, "network", ipPrefix(ip), at)) return false;
+    const place = this.ipPlaces.get(ip);
+    if (place?.country && !this.familiar(userId, "country", place.country, at)) return true;
+    if (place?.asn !== undefined && !this.familiar(userId, "asn", place.asn, at)) return true;
+    return place?.country === undefined && place?.asn === undefined;
+  }
+
+  private findSprayIps(failuresByIp: Map<string, { time: number; userId: string }[]>): void {
+    const minUsers = this.thresholds.sprayMinUsers;
+    const windowMs = this.thresholds.sprayWindowMinutes * MINUTE;
+    for (const [ip, failures] of failuresByIp) {
+      if (failures.length < minUsers) continue;
+      failures.sort((a, b) => a.time - b.time);
+      const counts = new Map<string, number>();
+      let start = 0;
+      for (let end = 0; end < failures.length; end++) {
+        const current = failures[end]!;
+        counts.set(current.userId, (counts.get(current.userId) ?? 0) + 1);
+        while (current.time - failures[start]!.time > windowMs) {
+          const old = failures[start++]!;
+          const left = (counts.get(old.userId) ?? 1) - 1;
+          if (left === 0) counts.delete(old.userId);
+          else counts.set(old.userId, left);
+        }
+        if (counts.size >= minUsers) {
+          const known = this.sprayIps.get(ip);
+          if (known) {
+            known.end = current.time;
+            known.users = Math.max(known.users, counts.size);
+          } else {
+            this.sprayIps.set(ip, {
+              ip,
+              users: counts.size,
+              start: failures[start]!.time,
+              end: current.time,
+            });
+          }
+        }
+      }
+    }
+  }
+}
+
+function baselineKeys(signIn: SignIn): string[] {
+  const keys: string[] = [];
+  const loc = signIn.location;
+  if (loc?.countryOrRegion) keys.push(`country:${loc.countryOrRegion.toLowerCase()}`);
+  if (loc?.city) keys.push(`city:${loc.city.toLowerCase()}`);
+  if (signIn.autonomousSystemNumber != null) keys.push(`asn:${signIn.autonomousSystemNumber}`);
+  const prefix = ipPrefix(signIn.ipAddress);
+  if (prefix) keys.push(`network:${prefix}`);
+  if (signIn.deviceDetail?.deviceId) keys.push(`device:${signIn.deviceDetail.deviceId.toLowerCase()}`);
+  if (signIn.appId) keys.push(`app:${signIn.appId.toLowerCase()}`);
+  return keys;
+}

@@ -1,0 +1,109 @@
+import type { Detection, DraftFinding } from "../detection.js";
+import {
+  allRegistrations,
+  describeRegistration,
+  registrationEvidence,
+  registrationObject,
+  riskEvidence,
+  signInEvidence,
+} from "../detection.js";
+import type { Evidence } from "../finding.js";
+import { isRisky, isSuccess, placeOf } from "../signins.js";
+import { HOUR } from "../time.js";
+
+const RISKY_LEVELS = new Set(["medium", "high"]);
+
+/**
+ * 2. A method or device registered within 6 h after a medium/high-risk sign-in or risk detection, a
+ * successful sign-in from a password-spray IP, or a successful sign-in from an unfamiliar place
+ * (Sentinel "Risky Sign-in with new MFA method / Device Registration").
+ */
+export const afterRisk: Detection = {
+  id: "after-risk",
+  title: "Registered soon after a risky, sprayed or unfamiliar sign-in",
+  technique: "T1098.005",
+  defaultSeverity: "high",
+  requires: [
+    ["audits", "methods", "devices"],
+    ["signins", "risk"],
+  ],
+  uses: [
+    { stream: "risk", check: "Identity Protection risk detections before the registration" },
+    { stream: "signins", check: "risky, sprayed and unfamiliar sign-ins before the registration" },
+  ],
+  run(context) {
+    const windowMs = context.thresholds.afterRiskWindowHours * HOUR;
+    const out: DraftFinding[] = [];
+    for (const registration of allRegistrations(context)) {
+      if (registration.byOther) continue;
+      const { userId, time } = registration;
+      const from = time - windowMs;
+      const evidence: Evidence[] = [];
+      const reasons: string[] = [];
+      let strong = false;
+      for (const { time: riskTime, risk } of context.riskByUser.get(userId) ?? []) {
+        if (riskTime < from || riskTime > time) continue;
+        const spray = risk.riskEventType === "passwordSpray";
+        if (!spray && !RISKY_LEVELS.has((risk.riskLevel ?? "").toLowerCase())) continue;
+        evidence.push(riskEvidence(risk));
+        reasons.push(`${risk.riskLevel ?? ""} risk detection ${risk.riskEventType ?? ""}`.trim());
+        strong = true;
+      }
+      let unfamiliar = 0;
+      for (const { time: signInTime, signIn } of context.signInsBetween(userId, from, time + 1)) {
+        if (isRisky(signIn)) {
+          evidence.push(
+            signInEvidence(
+              signIn,
+              `risky sign-in (${signIn.riskLevelDuringSignIn ?? signIn.riskLevelAggregated ?? signIn.riskState})`,
+            ),
+          );
+          reasons.push("a risky sign-in");
+          strong = true;
+          continue;
+        }
+        if (!isSuccess(signIn) || !signIn.ipAddress) continue;
+        const spray = context.sprayIps.get(signIn.ipAddress);
+        if (spray && spray.start <= signInTime) {
+          evidence.push(
+            signInEvidence(
+              signIn,
+              `successful sign-in from ${signIn.ipAddress}, which failed passwords for ${spray.users} users`,
+            ),
+          );
+          reasons.push("a sign-in from a password-spray address");
+          strong = true;
+          continue;
+        }
+        if (context.trustedLocation(signIn.ipAddress)) continue;
+        if (context.unfamiliarIp(userId, signIn.ipAddress, signInTime) === true && unfamiliar < 3) {
+          unfamiliar++;
+          evidence.push(
+            signInEvidence(
+              signIn,
+              `successful sign-in from an unfamiliar place (${placeOf(signIn) ?? signIn.ipAddress})`,
+            ),
+          );
+          if (unfamiliar === 1) reasons.push("a sign-in from a place the user never used");
+        }
+      }
+      if (reasons.length === 0) continue;
+      const { object, actions } = registrationObject(context, registration);
+      const distinct = [...new Set(reasons)];
+      out.push({
+        userId,
+        object,
+        anchor: registration.key,
+        severity: strong ? "high" : "medium",
+        score: strong ? 80 : 55,
+        explanation: `${describeRegistration(registration)}, within ${context.thresholds.afterRiskWindowHours} h after ${distinct.join(", ")}.`,
+        evidence: [...evidence, ...registrationEvidence(context, registration)],
+        recommendedActions: strong ? [...actions, "revokeSessions", "resetPassword"] : actions,
+        ip: registration.ip,
+        initiator: registration.initiator,
+        locationSuppressible: !strong,
+      });
+    }
+    return out;
+  },
+};

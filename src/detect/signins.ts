@@ -1,0 +1,88 @@
+import type { SignIn } from "../graph/types.js";
+
+/** Facts about one sign-in record that several detections need, read the same way everywhere. */
+
+/** Microsoft Authentication Broker (ROADtools alias "broker"; the device-code → PRT chains use it). */
+export const AUTH_BROKER_APP_ID = "29d9ed98-a469-4536-ade2-f981bc1d605e";
+/** Device Registration Service resource. */
+export const DRS_RESOURCE_ID = "01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9";
+/** Azure AD PowerShell: roadlib's default client and AADInternals' DRS client. */
+export const AAD_POWERSHELL_APP_ID = "1b730954-1685-4b74-9bfd-dac224a7b894";
+
+export function errorCode(signIn: SignIn): number {
+  const code = signIn.status?.errorCode;
+  return typeof code === "number" ? code : Number(code ?? 0) || 0;
+}
+
+export function isSuccess(signIn: SignIn): boolean {
+  return errorCode(signIn) === 0;
+}
+
+function stepTexts(signIn: SignIn): string[] {
+  const out: string[] = [];
+  if (signIn.status?.additionalDetails) out.push(signIn.status.additionalDetails);
+  if (signIn.status?.failureReason) out.push(signIn.status.failureReason);
+  for (const step of signIn.authenticationDetails ?? []) {
+    if (step.authenticationStepResultDetail) out.push(step.authenticationStepResultDetail);
+  }
+  return out;
+}
+
+/** A denied, ignored or failed MFA prompt (500121 and the "MFA denied" step results). */
+export function isMfaFailure(signIn: SignIn): boolean {
+  if (errorCode(signIn) === 500121) return true;
+  return stepTexts(signIn).some((text) =>
+    /mfa denied|did not respond|declined the authentication/i.test(text),
+  );
+}
+
+/** The user pressed "report fraud" / "No, it's not me" on the prompt. */
+export function isFraudReport(signIn: SignIn): boolean {
+  return stepTexts(signIn).some((text) => /reported fraud|fraud reported|suspicious activity/i.test(text));
+}
+
+const RISKY = new Set(["medium", "high"]);
+
+export function isRisky(signIn: SignIn): boolean {
+  return (
+    RISKY.has((signIn.riskLevelDuringSignIn ?? "").toLowerCase()) ||
+    RISKY.has((signIn.riskLevelAggregated ?? "").toLowerCase()) ||
+    signIn.riskState === "confirmedCompromised"
+  );
+}
+
+export function isSingleFactor(signIn: SignIn): boolean {
+  return signIn.authenticationRequirement === "singleFactorAuthentication";
+}
+
+export function isDeviceRegistrationSignIn(signIn: SignIn): boolean {
+  return (
+    signIn.resourceId?.toLowerCase() === DRS_RESOURCE_ID ||
+    /device registration service/i.test(signIn.resourceDisplayName ?? "")
+  );
+}
+
+export function isDeviceCode(signIn: SignIn): boolean {
+  return /devicecode/i.test(signIn.authenticationProtocol ?? "");
+}
+
+export function isPrtUse(signIn: SignIn): boolean {
+  return signIn.incomingTokenType === "primaryRefreshToken";
+}
+
+/** SMS or voice satisfied the MFA step: what a SIM swapper can complete. */
+export function usedPhoneFactor(signIn: SignIn): boolean {
+  const methods = [
+    signIn.mfaDetail?.authMethod,
+    ...(signIn.authenticationDetails ?? [])
+      .filter((step) => step.succeeded !== false)
+      .map((s) => s.authenticationMethod),
+  ];
+  return methods.some((method) => /text message|sms|phone call|voice/i.test(method ?? ""));
+}
+
+export function placeOf(signIn: SignIn): string | undefined {
+  const loc = signIn.location;
+  const parts = [loc?.city, loc?.countryOrRegion].filter((part): part is string => Boolean(part));
+  return parts.length ? parts.join(", ") : undefined;
+}
