@@ -217,7 +217,13 @@ class SqliteCaseStore implements CaseStore {
     }
     const fromGraph = provenance.source === "graph" ? 1 : 0;
     const detail = provenance.source === "graph" ? provenance.collectedAt : String(provenance.line);
-    const raw = secretFreeJson(record as object);
+    let raw: string;
+    try {
+      raw = secretFreeJson(record as object);
+    } catch (error) {
+      // e.g. nesting too deep for JSON.stringify: refuse this record, keep the batch.
+      return `${kind} record cannot be stored: ${error instanceof Error ? error.message : String(error)}`;
+    }
     const insert = s.insertRecord.run(kind, n.key, n.scope, n.time, n.userId, n.type, fromGraph, raw);
     if (insert.changes === 1) {
       s.insertProvenance.run(insert.lastInsertRowid, originId, detail);
@@ -225,9 +231,13 @@ class SqliteCaseStore implements CaseStore {
     }
     const existing = s.findRecord.get(kind, n.key) as ExistingRow;
     let changed = false;
-    // Graph's JSON is authoritative over a file's; between files the latest import wins.
-    if (existing.raw !== raw && (fromGraph === 1 || existing.from_graph === 0)) {
-      s.updateRecord.run(n.scope, n.time, n.userId, n.type, fromGraph, raw, existing.id);
+    // Graph's JSON is authoritative over a file's. Between files the fields are merged, later values
+    // winning: exports often hold one event in several partial rows (Log Analytics) or shapes.
+    const next =
+      fromGraph === 1 ? raw : existing.from_graph === 0 ? mergeJson(existing.raw, raw) : existing.raw;
+    if (next !== existing.raw) {
+      const m = next === raw ? n : normalizeRecord(kind, JSON.parse(next), scope);
+      s.updateRecord.run(m.scope, m.time, m.userId, m.type, fromGraph, next, existing.id);
       changed = true;
     }
     if (s.insertProvenance.run(existing.id, originId, detail).changes === 1) changed = true;
@@ -403,6 +413,11 @@ class SqliteCaseStore implements CaseStore {
   private assertKind(kind: string): asserts kind is RecordKind {
     if (!Object.hasOwn(KIND_INFO, kind)) throw new Error(`unknown record kind "${kind}"`);
   }
+}
+
+function mergeJson(existingRaw: string, incomingRaw: string): string {
+  if (existingRaw === incomingRaw) return existingRaw;
+  return JSON.stringify({ ...JSON.parse(existingRaw), ...JSON.parse(incomingRaw) });
 }
 
 function toStored<T>(row: RawRow): StoredRecord<T> {

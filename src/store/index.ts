@@ -1,5 +1,6 @@
 /** The case store: one SQLite case file that collection and import write and every analysis reads. */
 export { openCase } from "./case-store.js";
+export { formatCounts } from "./counts-text.js";
 export {
   isRecordKind,
   KIND_INFO,
