@@ -161,7 +161,10 @@ export interface EvictionPlan {
     minSeverity: string;
   };
   /** What the app was allowed to do when the plan was made (null: not checked, e.g. planned offline). */
-  app: { permissions: string[]; directoryRoles: string[] } | null;
+  app: {
+    permissions: string[] /** Undefined when they could not be read. */;
+    directoryRoles?: string[];
+  } | null;
   tap: TapBounds;
   users: UserPlan[];
   /** Findings the plan does not act on, and why (suppressed, triaged false positive, review-only…). */
@@ -262,7 +265,9 @@ const planSchema = z.object({
     deleteDevices: z.boolean(),
     minSeverity: z.string(),
   }),
-  app: z.object({ permissions: z.array(z.string()), directoryRoles: z.array(z.string()) }).nullable(),
+  app: z
+    .object({ permissions: z.array(z.string()), directoryRoles: z.array(z.string()).optional() })
+    .nullable(),
   tap: z.object({
     policyState: z.enum(["enabled", "disabled", "unknown"]),
     minimumLifetimeInMinutes: z.number(),

@@ -47,7 +47,7 @@ export interface PlanInput {
   findings: readonly Finding[];
   triage?: readonly Triage[];
   /** The app's permissions and directory-role template ids, when they could be read; null otherwise. */
-  app: { permissions: string[]; directoryRoles: string[] } | null;
+  app: EvictionPlan["app"];
   options?: PlanOptions;
   caseFile?: string;
 }
@@ -375,7 +375,7 @@ function planUser(
     refusals.push(`the app lacks a permission: ${missing}`);
 
   const roleRequirement = requiredAppRole(roles);
-  const roleOk = app ? satisfies(roleRequirement, app.directoryRoles) : undefined;
+  const roleOk = app?.directoryRoles ? satisfies(roleRequirement, app.directoryRoles) : undefined;
   const roleNames = roleRequirement.anyOf.map((r) => roleName(r, snapshot)).join(" or ");
   preChecks.push({
     id: "appDirectoryRole",

@@ -1,6 +1,17 @@
 import type { Command } from "commander";
+import { register as applyCommand } from "./apply.js";
 import { register as importCommand } from "./import.js";
+import { register as journalCommand } from "./journal.js";
+import { register as planCommand } from "./plan.js";
 import { register as statusCommand } from "./status.js";
+import { register as verifyCommand } from "./verify.js";
 
 /** Every CLI command registers itself here (one module per command, one line each). */
-export const commands: ((program: Command) => void)[] = [importCommand, statusCommand];
+export const commands: ((program: Command) => void)[] = [
+  applyCommand,
+  importCommand,
+  journalCommand,
+  planCommand,
+  statusCommand,
+  verifyCommand,
+];
