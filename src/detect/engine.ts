@@ -172,7 +172,10 @@ function finalize(
     lastSeen: times.at(-1),
     privileged: privilege !== undefined,
   };
-  if (privilege) finding.privilegeReasons = privilege.reasons;
+  if (privilege) {
+    finding.privilegeReasons = privilege.reasons;
+    finding.tier0 = privilege.tier0;
+  }
   if (suppressedBy) finding.suppressedBy = suppressedBy;
   return finding;
 }
@@ -181,6 +184,7 @@ function finalize(
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     Number(a.suppressedBy !== undefined) - Number(b.suppressedBy !== undefined) ||
+    Number(b.tier0 === true) - Number(a.tier0 === true) ||
     Number(b.privileged) - Number(a.privileged) ||
     SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) ||
     b.score - a.score ||

@@ -53,6 +53,8 @@ export interface Finding {
   privileged: boolean;
   /** Why the account counts as privileged (roles, CA exclusion, break-glass), when it does. */
   privilegeReasons?: string[];
+  /** Tier 0: roles that can take over the tenant or its authentication, or a break-glass account. */
+  tier0?: boolean;
   /** Set when an allowlist entry or trusted location suppresses it; still shown, never planned. */
   suppressedBy?: string;
 }

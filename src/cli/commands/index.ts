@@ -1,5 +1,8 @@
 import type { Command } from "commander";
 import { register as applyCommand } from "./apply.js";
+import { register as collectCommand } from "./collect.js";
+import { register as detectCommand } from "./detect.js";
+import { register as explainCommand } from "./explain.js";
 import { register as importCommand } from "./import.js";
 import { register as journalCommand } from "./journal.js";
 import { register as planCommand } from "./plan.js";
@@ -9,6 +12,9 @@ import { register as verifyCommand } from "./verify.js";
 /** Every CLI command registers itself here (one module per command, one line each). */
 export const commands: ((program: Command) => void)[] = [
   applyCommand,
+  collectCommand,
+  detectCommand,
+  explainCommand,
   importCommand,
   journalCommand,
   planCommand,
