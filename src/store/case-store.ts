@@ -231,8 +231,8 @@ class SqliteCaseStore implements CaseStore {
     }
     const existing = s.findRecord.get(kind, n.key) as ExistingRow;
     let changed = false;
-    // Graph's JSON is authoritative over a file's. Between files the fields are merged, later values
-    // winning: exports often hold one event in several partial rows (Log Analytics) or shapes.
+    // Graph's JSON is authoritative over a file's. Between files the fields are merged: exports often
+    // hold one event in several partial rows (Log Analytics) or in several shapes.
     const next =
       fromGraph === 1 ? raw : existing.from_graph === 0 ? mergeJson(existing.raw, raw) : existing.raw;
     if (next !== existing.raw) {
@@ -415,9 +415,22 @@ class SqliteCaseStore implements CaseStore {
   }
 }
 
+/**
+ * Fills fields the stored record lacks from another file's copy; fields already stored are kept, so
+ * re-importing files in any order converges and changes nothing the second time.
+ */
 function mergeJson(existingRaw: string, incomingRaw: string): string {
   if (existingRaw === incomingRaw) return existingRaw;
-  return JSON.stringify({ ...JSON.parse(existingRaw), ...JSON.parse(incomingRaw) });
+  const merged = JSON.parse(existingRaw) as Record<string, unknown>;
+  const incoming = JSON.parse(incomingRaw) as Record<string, unknown>;
+  let added = false;
+  for (const [key, value] of Object.entries(incoming)) {
+    if (merged[key] == null && value != null) {
+      merged[key] = value;
+      added = true;
+    }
+  }
+  return added ? JSON.stringify(merged) : existingRaw;
 }
 
 function toStored<T>(row: RawRow): StoredRecord<T> {

@@ -17,6 +17,10 @@ export class RecordError extends Error {
 const MAX_ID_LENGTH = 512;
 
 /**
+ * A sign-in's id is shared by the stages of one multi-stage sign-in (an MFA interrupt, then the
+ * success: real exports show both rows under one id, seconds apart), so sign-ins are keyed by id and
+ * time; the same stage collected from Graph and imported from a file still has the same key.
+ *
  * Derives the natural key and normalized columns of one Graph-shaped record. Throws RecordError
  * when the record has no usable key; other odd fields are tolerated (kept in the raw JSON).
  */
@@ -42,10 +46,11 @@ export function normalizeRecord(
     if (!isId(r.id)) throw new RecordError(`${kind} record has no valid "id" (a non-empty string)`);
     id = r.id;
   }
+  const time = eventTime(kind, r);
   return {
-    key: info.scoped ? `${scope}/${id}` : id,
+    key: info.scoped ? `${scope}/${id}` : kind === "signIns" && time !== null ? `${id}@${time}` : id,
     scope: info.scoped ? scope! : null,
-    time: eventTime(kind, r),
+    time,
     userId: userIdOf(kind, r, scope),
     type: typeOf(kind, r),
   };

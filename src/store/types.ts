@@ -57,7 +57,10 @@ export interface ReplaceResult extends UpsertResult {
 
 /** A record as stored, with the keys the store derived for it. */
 export interface StoredRecord<T> {
-  /** Natural key: Graph id, or `scope/id` for scoped kinds, or the kind name for singletons. */
+  /**
+   * Natural key: the Graph id; `scope/id` for scoped kinds; the kind name for singletons; for
+   * signIns `id@createdDateTime` (UTC ISO), because the stages of one sign-in share its id.
+   */
   key: string;
   /** The parent id for scoped kinds (user for methods, device for owners/users, group for members). */
   scope: string | null;

@@ -59,16 +59,33 @@ describe("upsert", () => {
     store.upsert("signIns", [fromFile], file("/tmp/export.json", 7));
     const result = store.upsert("signIns", [fromGraph], graph("/auditLogs/signIns"));
     expect(result).toMatchObject({ inserted: 0, updated: 1 });
-    expect(store.get("signIns", "s1")?.record).toEqual(fromGraph);
-    expect(store.provenance("signIns", "s1")).toEqual([
+    expect(store.get("signIns", "s1@2026-01-01T10:00:00.000Z")?.record).toEqual(fromGraph);
+    expect(store.provenance("signIns", "s1@2026-01-01T10:00:00.000Z")).toEqual([
       file("/tmp/export.json", 7),
       graph("/auditLogs/signIns"),
     ]);
     // A later file import does not overwrite Graph's JSON but is recorded as an origin.
     expect(store.upsert("signIns", [fromFile], file("/tmp/other.json", 3))).toMatchObject({ updated: 1 });
-    expect(store.get("signIns", "s1")?.record).toEqual(fromGraph);
+    expect(store.get("signIns", "s1@2026-01-01T10:00:00.000Z")?.record).toEqual(fromGraph);
     const signIns = store.counts().kinds.find((k) => k.kind === "signIns");
     expect(signIns).toEqual({ kind: "signIns", total: 1, bySource: { graph: 1, file: 1 } });
+  });
+
+  test("sign-in stages sharing an id are kept apart by time", () => {
+    const stage = (createdDateTime: string, errorCode: number) => ({
+      id: "s1",
+      createdDateTime,
+      status: { errorCode },
+    });
+    const result = store.upsert(
+      "signIns",
+      [stage("2020-07-30T18:30:30Z", 50074), stage("2020-07-30T18:30:39Z", 0)],
+      file("la.jsonl", 1),
+    );
+    expect(result.inserted).toBe(2);
+    expect(store.get("signIns", "s1@2020-07-30T18:30:30.000Z")?.record).toMatchObject({
+      status: { errorCode: 50074 },
+    });
   });
 
   test("scoped kinds are keyed by parent and id, and need the parent", () => {
@@ -214,12 +231,12 @@ describe("reading", () => {
       ],
       file("f", 1),
     );
-    expect([...store.iterate("signIns", { since: "2026-01-01T10:30:00Z" })].map((r) => r.key)).toEqual([
+    expect([...store.iterate("signIns", { since: "2026-01-01T10:30:00Z" })].map((r) => r.record.id)).toEqual([
       "s2",
       "s3",
     ]);
     expect(
-      [...store.iterate("signIns", { userId: "u1", until: "2026-01-02T00:00:00Z" })].map((r) => r.key),
+      [...store.iterate("signIns", { userId: "u1", until: "2026-01-02T00:00:00Z" })].map((r) => r.record.id),
     ).toEqual(["s1"]);
     expect(() => [...store.iterate("signIns", { since: "yesterday" })]).toThrow(/not an ISO 8601/);
   });
