@@ -235,13 +235,8 @@ export function filterUsage(
     case "not":
       return [{ path: "", op: "not" }, ...filterUsage(node.expr, prefix, variable)];
     case "any":
-      return [
-        { path: node.path, op: "any" },
-        ...filterUsage(node.expr, `${node.path}/any`, node.variable).map((u) => ({
-          path: u.path,
-          op: u.op,
-        })),
-      ];
+      // The lambda is allowed when its body's comparisons are (`coll/any` for the bare variable).
+      return filterUsage(node.expr, `${node.path}/any`, node.variable);
   }
 }
 
