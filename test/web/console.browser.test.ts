@@ -58,7 +58,7 @@ describe.skipIf(!executablePath)(
       expect(new URL(page.url()).searchParams.get("token")).toBeNull();
       await page.screenshot({ path: join(SCREENSHOTS, "findings.png"), fullPage: true });
       expect(await page.title()).toBe("Findings — mfa-evict");
-      expect(await page.locator("body").innerText()).toContain(HOSTILE_NAME);
+      expect(await page.locator("body").textContent()).toContain(HOSTILE_NAME);
       expect(await page.locator("img").count()).toBe(0);
       expect(await page.locator("script").count()).toBe(0);
 
@@ -91,7 +91,7 @@ describe.skipIf(!executablePath)(
         page.getByRole("button", { name: "Apply this plan" }).click(),
       ]);
       await page.waitForLoadState();
-      expect(await page.locator("body").innerText()).toContain("nothing was applied");
+      expect(await page.locator("body").textContent()).toContain("nothing was applied");
       expect(backend.applied).toEqual([]);
       await page.locator("input[name=confirm]").fill("o'brien@contoso.com");
       await Promise.all([
@@ -99,7 +99,7 @@ describe.skipIf(!executablePath)(
         page.getByRole("button", { name: "Apply this plan" }).click(),
       ]);
       await page.waitForLoadState();
-      expect(await page.locator("body").innerText()).toContain("2 step(s) done");
+      expect(await page.locator("body").textContent()).toContain("2 step(s) done");
       expect(backend.applied).toEqual(["plan-1"]);
       expect(dialogs).toEqual([]);
       expect(await page.title()).not.toContain("pwned");
