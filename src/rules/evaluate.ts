@@ -164,7 +164,7 @@ function baseline(intent: BaselineIntent, records: LogRecords): IntentMatch[] {
         if (base.length === 0 && !createdAt.some((c) => c >= from && c <= t)) evidence = [];
       } else {
         const ip = audit.initiatedBy?.user?.ipAddress;
-        if (ip && base.length > 0 && !base.some((s) => s.ipAddress === ip)) evidence = [];
+        if (ip && base.length >= intent.minBaseline && !base.some((s) => s.ipAddress === ip)) evidence = [];
       }
     }
     if (evidence) {

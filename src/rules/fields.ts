@@ -39,6 +39,11 @@ export const AUDIT_FIELDS: Readonly<Record<AuditField, FieldDef<DirectoryAudit>>
     kql: "InitiatorUpn",
     sigma: ["InitiatedBy.user.userPrincipalName"],
   },
+  initiatorId: {
+    graph: (a) => a.initiatedBy?.user?.id ?? undefined,
+    kql: "InitiatorId",
+    sigma: ["InitiatedBy.user.id"],
+  },
   initiatorIp: {
     graph: (a) => a.initiatedBy?.user?.ipAddress ?? undefined,
     kql: "InitiatorIp",
@@ -49,6 +54,12 @@ export const AUDIT_FIELDS: Readonly<Record<AuditField, FieldDef<DirectoryAudit>>
     kql: "InitiatorApp",
     sigma: ["InitiatedBy.app.displayName"],
   },
+  initiatorAppId: {
+    graph: (a) => a.initiatedBy?.app?.appId ?? undefined,
+    kql: "InitiatorAppId",
+    sigma: ["InitiatedBy.app.appId"],
+  },
+  targetId: { graph: (a) => targetOf(a)?.id ?? undefined, kql: "TargetId", sigma: ["TargetResources.id"] },
   targetType: {
     graph: (a) => targetOf(a)?.type ?? undefined,
     kql: "TargetType",
@@ -67,12 +78,26 @@ export const AUDIT_FIELDS: Readonly<Record<AuditField, FieldDef<DirectoryAudit>>
   details: { graph: auditDetailsText, kql: "Details", sigma: ["TargetResources", "AdditionalDetails"] },
 };
 
+/**
+ * What the sign-in says about its MFA steps: the status details and failure reason and each
+ * authentication step's result ("MFA denied; user declined the authentication", ...).
+ */
+export function statusText(signIn: SignIn): string {
+  return [
+    signIn.status?.additionalDetails,
+    signIn.status?.failureReason,
+    ...(signIn.authenticationDetails ?? []).map((step) => step.authenticationStepResultDetail),
+  ]
+    .filter((text) => text)
+    .join(" ");
+}
+
 export const SIGNIN_FIELDS: Readonly<Record<SignInField, FieldDef<SignIn>>> = {
   resultType: { graph: (s) => String(s.status?.errorCode ?? 0), kql: "ResultType", sigma: ["ResultType"] },
   statusDetail: {
-    graph: (s) => s.status?.additionalDetails ?? undefined,
+    graph: statusText,
     kql: "StatusDetail",
-    sigma: ["Status.additionalDetails"],
+    sigma: ["Status.additionalDetails", "ResultDescription", "AuthenticationDetails"],
   },
   resource: {
     graph: (s) => s.resourceDisplayName ?? undefined,
@@ -130,6 +155,7 @@ export const KQL_AUDITS_VIEW = `let Audits = AuditLogs
         InitiatorId = tostring(InitiatedBy.user.id),
         InitiatorIp = tostring(InitiatedBy.user.ipAddress),
         InitiatorApp = tostring(InitiatedBy.app.displayName),
+        InitiatorAppId = tostring(InitiatedBy.app.appId),
         TargetType = tostring(TargetResources[0].type),
         TargetId = tostring(TargetResources[0].id),
         TargetUpn = tostring(TargetResources[0].userPrincipalName),
@@ -140,7 +166,7 @@ export const KQL_AUDITS_VIEW = `let Audits = AuditLogs
 
 const SIGNIN_COLUMNS = (parse: (column: string) => string) =>
   `TimeGenerated, Id, UserId, Upn = tolower(UserPrincipalName), IPAddress, ResultType,
-        StatusDetail = tostring(${parse("Status")}.additionalDetails),
+        StatusDetail = strcat(tostring(${parse("Status")}.additionalDetails), " ", ResultDescription, " ", AuthenticationDetails),
         Resource = ResourceDisplayName, AppId, CaStatus = ConditionalAccessStatus,
         AuthRequirement = AuthenticationRequirement, Protocol = AuthenticationProtocol,
         Risk = RiskLevelDuringSignIn,

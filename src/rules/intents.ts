@@ -1,9 +1,11 @@
+import { defaultConfig } from "../detect/config.js";
+import { AUTH_BROKER_APP_ID } from "../detect/signins.js";
 import type { AuditField, Condition, RuleIntent } from "./model.js";
 
 /**
  * The rule table: what each detection looks like in the logs. Activity names, result reasons and
- * error codes are Entra's (graph-entra.md §5.3, §6.4); thresholds follow the detections and the
- * peer rules they cite (peers.md §C).
+ * error codes are Entra's (graph-entra.md §5.3, §6.4); thresholds are the detection engine's
+ * defaults (src/detect/config.ts), so a rule and its detection agree.
  *
  * Sentinel scheduled rules read at most 14 days of data (queryPeriod ≤ 14d). A baseline rule looks
  * at the registrations of the last run interval (1 h) against 13 days of history before them, so
@@ -32,8 +34,11 @@ export const MFA_DENIAL_DETAILS = [
 ] as const;
 export const MFA_FAILED_ERROR_CODE = "500121";
 
-/** The Microsoft Authentication Broker (client) and the Device Registration Service (resource). */
-export const AUTH_BROKER_APP_ID = "29d9ed98-a469-4536-ade2-f981bc1d605e";
+/** The detection engine's default thresholds: the rules use the same numbers. */
+const T = defaultConfig().thresholds;
+/** Sentinel reads at most 14 days; one hour of anchors plus this much history fits. */
+const MAX_RULE_LOOKBACK_DAYS = 13;
+
 export const DEVICE_REGISTRATION_SERVICE = "Device Registration Service";
 
 /** OS builds that ROADtools, AiTM phishing kits (Tycoon2FA/Kali365) and AADInternals register by default. */
@@ -55,16 +60,16 @@ export const RULE_INTENTS: readonly RuleIntent[] = [
   {
     id: "registration-from-unseen-ip",
     tuning: ["trustedIps", "devices"],
-    detectionId: "registration-unfamiliar-context",
+    detectionId: "unusual-origin",
     kind: "baseline",
     source: "audits",
     test: "unseenIp",
-    lookbackDays: 13,
-    gapHours: 24,
+    lookbackDays: MAX_RULE_LOOKBACK_DAYS,
+    gapHours: T.baselineGapHours,
+    minBaseline: T.baselineMinSignIns,
     where: selfRegistration,
     title: "MFA method or device registered from unseen IP",
-    description:
-      "A user registered an authentication method or a device from an IP address that is not among that user's successful sign-in IPs of the previous 13 days (excluding the last 24 hours, when the attacker signs in just before registering).",
+    description: `A user registered an authentication method or a device from an IP address that is not among that user's successful sign-in IPs (at least ${T.baselineMinSignIns}) of the previous ${MAX_RULE_LOOKBACK_DAYS} days, the last ${T.baselineGapHours} hours excluded (the attacker signs in just before registering).`,
     technique: "T1098.005",
     tactics: ["Persistence"],
     severity: "medium",
@@ -73,16 +78,15 @@ export const RULE_INTENTS: readonly RuleIntent[] = [
   {
     id: "registration-after-risky-signin",
     tuning: ["trustedIps", "devices"],
-    detectionId: "registration-after-risk",
+    detectionId: "after-risk",
     kind: "baseline",
     source: "audits",
     test: "afterRiskySignIn",
-    gapHours: 6,
+    gapHours: T.afterRiskWindowHours,
     riskLevels: ["medium", "high"],
     where: selfRegistration,
     title: "Registration within 6h of a risky sign-in",
-    description:
-      "A user registered an authentication method or a device within 6 hours after a sign-in of theirs that Identity Protection rated medium or high risk.",
+    description: `A user registered an authentication method or a device within ${T.afterRiskWindowHours} hours after a sign-in of theirs that Identity Protection rated medium or high risk.`,
     technique: "T1098.005",
     tactics: ["Persistence"],
     severity: "high",
@@ -91,16 +95,15 @@ export const RULE_INTENTS: readonly RuleIntent[] = [
   {
     id: "registration-on-dormant-account",
     tuning: ["trustedIps", "devices"],
-    detectionId: "dormant-account-registration",
+    detectionId: "dormant-or-weak",
     kind: "baseline",
     source: "audits",
     test: "dormant",
-    lookbackDays: 13,
-    gapHours: 24,
+    lookbackDays: Math.min(T.dormantDays, MAX_RULE_LOOKBACK_DAYS),
+    gapHours: T.dormantGraceHours,
     where: selfRegistration,
     title: "MFA method or device registered on dormant account",
-    description:
-      "An authentication method or a device was registered for a user who had no successful sign-in in the previous 13 days (the last 24 hours excluded) and was not created in that time.",
+    description: `An authentication method or a device was registered for a user who had no successful sign-in in the previous ${Math.min(T.dormantDays, MAX_RULE_LOOKBACK_DAYS)} days (the last ${T.dormantGraceHours} hours excluded) and was not created in that time. The detection engine looks back ${T.dormantDays} days; a Sentinel rule can read at most 14.`,
     technique: "T1098.005",
     tactics: ["Persistence"],
     severity: "medium",
@@ -109,7 +112,7 @@ export const RULE_INTENTS: readonly RuleIntent[] = [
   {
     id: "phone-number-on-several-users",
     tuning: [],
-    detectionId: "duplicate-method",
+    detectionId: "shared-method",
     kind: "sharedValue",
     source: "audits",
     value: "phoneNumber",
@@ -130,9 +133,9 @@ export const RULE_INTENTS: readonly RuleIntent[] = [
     detectionId: "mfa-fatigue",
     kind: "burst",
     source: "signins",
-    threshold: 10,
-    windowMinutes: 5,
-    successWithinMinutes: 60,
+    threshold: T.fatigueMinFailures,
+    windowMinutes: T.fatigueWindowMinutes,
+    successWithinMinutes: T.fatigueSuccessWithinMinutes,
     where: {
       any: [
         { field: "resultType", op: "in", values: [MFA_FAILED_ERROR_CODE] },
@@ -140,8 +143,7 @@ export const RULE_INTENTS: readonly RuleIntent[] = [
       ],
     },
     title: "MFA prompt bombing followed by success",
-    description:
-      "Ten or more denied or unanswered MFA prompts for one user within 5 minutes, followed within an hour by a successful sign-in of that user.",
+    description: `${T.fatigueMinFailures} or more denied or unanswered MFA prompts for one user within ${T.fatigueWindowMinutes} minutes, followed within ${T.fatigueSuccessWithinMinutes} minutes by a successful sign-in of that user.`,
     technique: "T1621",
     tactics: ["CredentialAccess"],
     severity: "high",
@@ -153,7 +155,7 @@ export const RULE_INTENTS: readonly RuleIntent[] = [
     detectionId: "mfa-fatigue",
     kind: "event",
     source: "signins",
-    where: { field: "statusDetail", op: "contains", values: ["Reported Fraud"] },
+    where: { field: "statusDetail", op: "contains", values: ["Reported Fraud", "Fraud reported"] },
     title: "User reported an MFA prompt as fraud",
     description: "A user answered an MFA prompt with a fraud report: someone else holds their password.",
     technique: "T1621",
@@ -186,7 +188,7 @@ export const RULE_INTENTS: readonly RuleIntent[] = [
   {
     id: "device-registration-without-mfa",
     tuning: ["trustedIps", "devices"],
-    detectionId: "device-without-mfa",
+    detectionId: "device-join",
     kind: "event",
     source: "signins",
     where: {
@@ -207,7 +209,7 @@ export const RULE_INTENTS: readonly RuleIntent[] = [
   {
     id: "device-code-to-auth-broker",
     tuning: [],
-    detectionId: "device-without-mfa",
+    detectionId: "device-join",
     kind: "event",
     source: "signins",
     where: {
@@ -228,14 +230,14 @@ export const RULE_INTENTS: readonly RuleIntent[] = [
   {
     id: "bulk-device-registration",
     tuning: ["trustedIps", "accounts"],
-    detectionId: "bulk-registration",
+    detectionId: "bulk-devices",
     kind: "burst",
     source: "audits",
-    threshold: 3,
-    windowMinutes: 15,
+    threshold: T.bulkMinDevices,
+    windowMinutes: T.bulkWindowMinutes,
     where: { field: "activity", op: "in", values: ["Add device"] },
-    title: "3+ devices registered by one user in 15 minutes",
-    description: "One user added three or more device objects within 15 minutes.",
+    title: `${T.bulkMinDevices}+ devices registered by one user in ${T.bulkWindowMinutes} minutes`,
+    description: `One user added ${T.bulkMinDevices} or more device objects within ${T.bulkWindowMinutes} minutes.`,
     technique: "T1098.005",
     tactics: ["Persistence"],
     severity: "high",
@@ -264,7 +266,7 @@ export const RULE_INTENTS: readonly RuleIntent[] = [
   {
     id: "admin-registered-security-info",
     tuning: ["accounts", "apps"],
-    detectionId: "method-added-by-other",
+    detectionId: "admin-registered",
     kind: "event",
     source: "audits",
     where: { field: "activity", op: "in", values: ["Admin registered security info"] },
@@ -279,7 +281,7 @@ export const RULE_INTENTS: readonly RuleIntent[] = [
   {
     id: "strong-authentication-set-directly",
     tuning: ["accounts", "apps"],
-    detectionId: "legacy-strongauth-update",
+    detectionId: "legacy-strong-auth",
     kind: "event",
     source: "audits",
     where: {

@@ -76,15 +76,23 @@ function loadGlobals(): GlobalState {
 
 let kustoCode: KustoLanguage["KustoCode"] | undefined;
 
-/** Every diagnostic (errors and warnings) the language service reports for the query. */
-export function checkKql(query: string): KqlDiagnostic[] {
+export interface KqlAnalysis {
+  /** Every diagnostic (errors and warnings) the language service reports. */
+  diagnostics: KqlDiagnostic[];
+  /** The columns (name → Kusto type) of the tabular result, as the binder infers them. */
+  columns: Record<string, string>;
+}
+
+/** Parses and binds the query once against the table schemas. */
+export function analyzeKql(query: string): KqlAnalysis {
   const state = loadGlobals();
   if (!kustoCode) throw new Error("Kusto language service not initialised");
-  const diagnostics = kustoCode.ParseAndAnalyze(query, state).GetDiagnostics();
-  const out: KqlDiagnostic[] = [];
-  for (let i = 0; i < diagnostics.Count; i++) {
-    const d = diagnostics.getItem(i);
-    out.push({
+  const code = kustoCode.ParseAndAnalyze(query, state);
+  const found = code.GetDiagnostics();
+  const diagnostics: KqlDiagnostic[] = [];
+  for (let i = 0; i < found.Count; i++) {
+    const d = found.getItem(i);
+    diagnostics.push({
       severity: String(d.Severity),
       message: d.Message,
       start: d.Start,
@@ -92,7 +100,17 @@ export function checkKql(query: string): KqlDiagnostic[] {
       excerpt: query.slice(Math.max(0, d.Start - 30), d.Start + d.Length + 30),
     });
   }
-  return out;
+  const resultColumns = code.ResultType?.Columns;
+  const columns: Record<string, string> = {};
+  for (let i = 0; i < (resultColumns?.Count ?? 0); i++) {
+    const column = resultColumns?.getItem(i);
+    if (column) columns[column.Name] = column.Type.Name;
+  }
+  return { diagnostics, columns };
+}
+
+export function checkKql(query: string): KqlDiagnostic[] {
+  return analyzeKql(query).diagnostics;
 }
 
 /** Only the errors: a query with none is accepted by Log Analytics' parser and binder. */
@@ -100,15 +118,6 @@ export function kqlErrors(query: string): KqlDiagnostic[] {
   return checkKql(query).filter((d) => d.severity === "Error");
 }
 
-/** The columns (name → Kusto type) of the query's tabular result, as the binder infers them. */
 export function kqlResultColumns(query: string): Record<string, string> {
-  const state = loadGlobals();
-  if (!kustoCode) throw new Error("Kusto language service not initialised");
-  const columns = kustoCode.ParseAndAnalyze(query, state).ResultType?.Columns;
-  const out: Record<string, string> = {};
-  for (let i = 0; i < (columns?.Count ?? 0); i++) {
-    const column = columns?.getItem(i);
-    if (column) out[column.Name] = column.Type.Name;
-  }
-  return out;
+  return analyzeKql(query).columns;
 }

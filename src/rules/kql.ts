@@ -129,7 +129,7 @@ Anchors
 | join kind=inner (History) on $left.SubjectId == $right.UserId
 | where SignInTime >= AnchorTime - ${lookback} and SignInTime < AnchorTime - ${gap}
 | summarize BaselineSignIns = count(), SeenFromIp = countif(SignInIp == InitiatorIp) by ${summarizeBy}
-| where SeenFromIp == 0
+| where BaselineSignIns >= ${intent.minBaseline} and SeenFromIp == 0
 ${output}, BaselineSignIns`;
   }
   return `${KQL_AUDITS_VIEW}

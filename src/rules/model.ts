@@ -13,9 +13,12 @@ export type AuditField =
   | "category"
   | "reason"
   | "initiatorUpn"
+  | "initiatorId"
   | "initiatorIp"
   | "initiatorApp"
+  | "initiatorAppId"
   | "targetType"
+  | "targetId"
   | "targetUpn"
   | "targetName"
   | "details";
@@ -105,7 +108,7 @@ export type BurstIntent = IntentBase & {
 /**
  * A registration-type audit judged against the subject user's own sign-in history:
  * - unseenIp: the initiating IP is not among the user's successful sign-in IPs in
- *   [t − lookbackDays, t − gapHours);
+ *   [t − lookbackDays, t − gapHours), of which there are at least `minBaseline`;
  * - dormant: the user has no successful sign-in in [t − lookbackDays, t − gapHours);
  * - afterRiskySignIn: a sign-in of the user with risk in `riskLevels` happened in [t − gapHours, t].
  * The gap keeps the attacker's own sign-in right before the registration out of the baseline.
@@ -115,7 +118,8 @@ export type BaselineIntent = IntentBase & {
   source: "audits";
   where: Condition<AuditField>;
 } & (
-    | { test: "unseenIp" | "dormant"; lookbackDays: number; gapHours: number }
+    | { test: "unseenIp"; lookbackDays: number; gapHours: number; minBaseline: number }
+    | { test: "dormant"; lookbackDays: number; gapHours: number }
     | { test: "afterRiskySignIn"; gapHours: number; riskLevels: readonly string[] }
   );
 

@@ -1,3 +1,4 @@
+import type { AllowlistEntry } from "../detect/config.js";
 import type { Finding, Triage } from "../detect/finding.js";
 import type { PhoneMethod } from "../graph/types.js";
 import type { CaseSnapshot } from "../store/snapshot.js";
@@ -14,11 +15,11 @@ export interface Tuning {
   trustedCidrs: string[];
   /** Names of the trusted locations, for the rule descriptions. */
   trustedLocationNames: string[];
-  /** Known-good device display names or device ids. */
+  /** Known-good devices: object ids, device ids and (from the case) their display names. */
   allowedDevices: string[];
-  /** Known-good admin / helpdesk accounts (UPNs), as initiators of changes. */
+  /** Known-good admin / helpdesk accounts (lower-case UPNs or object ids), as initiators of changes. */
   allowedAccounts: string[];
-  /** Known-good initiating apps (display names or app ids). */
+  /** Known-good initiating apps (app ids). */
   allowedApps: string[];
   indicators: AttackerIndicators;
 }
@@ -28,19 +29,6 @@ export interface AttackerIndicators {
   deviceNames: string[];
   /** E.164-style phone numbers (+ and digits). */
   phones: string[];
-}
-
-/** An allowlist entry: a value with the reason it is trusted and an optional expiry. */
-export interface AllowlistEntry {
-  value: string;
-  reason?: string;
-  expires?: string;
-}
-export interface Allowlist {
-  ipRanges?: AllowlistEntry[];
-  devices?: AllowlistEntry[];
-  accounts?: AllowlistEntry[];
-  apps?: AllowlistEntry[];
 }
 
 export const EMPTY_TUNING: Tuning = {
@@ -54,10 +42,9 @@ export const EMPTY_TUNING: Tuning = {
 
 const sorted = (values: Iterable<string>) => [...new Set(values)].filter((v) => v !== "").sort();
 
-function live(entries: AllowlistEntry[] | undefined, now: Date): string[] {
-  return (entries ?? [])
-    .filter((e) => !e.expires || Date.parse(e.expires) > now.getTime())
-    .map((e) => e.value);
+/** Values of the allowlist entries of one kind that have not expired (as the detection engine reads them). */
+function live(entries: readonly AllowlistEntry[], kind: AllowlistEntry["kind"], now: Date): string[] {
+  return entries.filter((e) => e.kind === kind && Date.parse(e.expires) >= now.getTime()).map((e) => e.value);
 }
 
 /**
@@ -68,15 +55,16 @@ function live(entries: AllowlistEntry[] | undefined, now: Date): string[] {
 export function tuningFromCase(
   snapshot: CaseSnapshot,
   findings: readonly Finding[],
-  options: { allowlist?: Allowlist; triage?: readonly Triage[]; now?: Date } = {},
+  options: { allowlist?: readonly AllowlistEntry[]; triage?: readonly Triage[]; now?: Date } = {},
 ): Tuning {
   const now = options.now ?? new Date();
+  const allowlist = options.allowlist ?? [];
   const trusted = snapshot.namedLocations.filter(
     (l) => l["@odata.type"] === "#microsoft.graph.ipNamedLocation" && l.isTrusted === true,
   );
   const trustedCidrs = sorted([
     ...trusted.flatMap((l) => (l.ipRanges ?? []).map((r) => r.cidrAddress)),
-    ...live(options.allowlist?.ipRanges, now),
+    ...live(allowlist, "ipRange", now),
   ]);
   const falsePositive = new Set(
     (options.triage ?? []).filter((t) => t.verdict === "falsePositive").map((t) => t.findingId),
@@ -104,13 +92,21 @@ export function tuningFromCase(
       if (method?.phoneNumber) phones.add(normalizePhone(method.phoneNumber));
     }
   }
-  const allowedDevices = live(options.allowlist?.devices, now);
+  const deviceIds = live(allowlist, "device", now).map((d) => d.toLowerCase());
+  const allowedDevices = [
+    ...deviceIds,
+    ...snapshot.devices
+      .filter(
+        (d) => deviceIds.includes(d.id.toLowerCase()) || deviceIds.includes(d.deviceId?.toLowerCase() ?? ""),
+      )
+      .map((d) => d.displayName ?? ""),
+  ];
   return {
     trustedCidrs,
     trustedLocationNames: sorted(trusted.map((l) => l.displayName ?? l.id)),
     allowedDevices: sorted(allowedDevices),
-    allowedAccounts: sorted(live(options.allowlist?.accounts, now).map((a) => a.toLowerCase())),
-    allowedApps: sorted(live(options.allowlist?.apps, now)),
+    allowedAccounts: sorted(live(allowlist, "account", now).map((a) => a.toLowerCase())),
+    allowedApps: sorted(live(allowlist, "app", now)),
     indicators: {
       ips: sorted(ips),
       deviceNames: sorted([...deviceNames].filter((d) => !allowedDevices.includes(d))),
@@ -124,12 +120,16 @@ function auditExclusions(intent: RuleIntent, tuning: Tuning): Condition<AuditFie
   for (const kind of intent.tuning) {
     if (kind === "trustedIps" && tuning.trustedCidrs.length)
       out.push({ field: "initiatorIp", op: "inCidr", values: tuning.trustedCidrs });
-    if (kind === "devices" && tuning.allowedDevices.length)
+    if (kind === "devices" && tuning.allowedDevices.length) {
       out.push({ field: "targetName", op: "in", values: tuning.allowedDevices });
-    if (kind === "accounts" && tuning.allowedAccounts.length)
+      out.push({ field: "targetId", op: "in", values: tuning.allowedDevices });
+    }
+    if (kind === "accounts" && tuning.allowedAccounts.length) {
       out.push({ field: "initiatorUpn", op: "in", values: tuning.allowedAccounts });
+      out.push({ field: "initiatorId", op: "in", values: tuning.allowedAccounts });
+    }
     if (kind === "apps" && tuning.allowedApps.length)
-      out.push({ field: "initiatorApp", op: "in", values: tuning.allowedApps });
+      out.push({ field: "initiatorAppId", op: "in", values: tuning.allowedApps });
   }
   return out;
 }
@@ -197,7 +197,7 @@ export function watchlistIntents(tuning: Tuning, phoneMode: "hashed" | "full"): 
       kind: "event",
       source: "signins",
       where: signIn.length === 1 ? (signIn[0] as Condition<SignInField>) : { any: signIn },
-      title: "Sign-in from this incident's attacker indicators",
+      title: "Sign-in matching attacker indicators",
       description: `A sign-in from an IP address or device that the mfa-evict case attributed to the attacker (${ips.length} IPs, ${deviceNames.length} device names).`,
     });
   }
@@ -212,7 +212,7 @@ export function watchlistIntents(tuning: Tuning, phoneMode: "hashed" | "full"): 
       kind: "event",
       source: "audits",
       where: audit.length === 1 ? (audit[0] as Condition<AuditField>) : { any: audit },
-      title: "Directory change from this incident's attacker indicators",
+      title: "Directory change matching attacker indicators",
       description: `A directory change made from an IP address, or about a device, that the mfa-evict case attributed to the attacker (${ips.length} IPs, ${deviceNames.length} device names).`,
     });
   }
@@ -227,7 +227,7 @@ export function watchlistIntents(tuning: Tuning, phoneMode: "hashed" | "full"): 
         phoneMode === "hashed"
           ? { field: "details", op: "phoneSha256In", values: phones.map(sha256Hex) }
           : { field: "details", op: "phoneIn", values: phones },
-      title: "This incident's attacker phone number registered again",
+      title: "Attacker phone number registered again",
       description:
         phoneMode === "hashed"
           ? `Authentication details carry one of ${phones.length} phone numbers that the mfa-evict case attributed to the attacker (listed as SHA-256 of "+" and the digits).`
