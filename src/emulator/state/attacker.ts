@@ -192,7 +192,11 @@ export function signIn(
 }
 
 /** A new method as the user (or the attacker holding their session) registers it through My Sign-Ins. */
-export type NewMethod = Omit<AuthenticationMethod, "id"> & { id?: string };
+export type NewMethod = AuthenticationMethod extends infer M
+  ? M extends AuthenticationMethod
+    ? Omit<M, "id"> & { id?: string }
+    : never
+  : never;
 
 export interface RegisterMethodAction extends Actor {
   userId: string;
