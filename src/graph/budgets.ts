@@ -102,6 +102,31 @@ export function addCharges(charges: readonly RequestCharge[]): RequestCharge {
   return total;
 }
 
+const DURATION_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000 };
+
+/**
+ * Limit overrides from text, e.g. `reports=100/10s,protection=20/1s` (MFA_EVICT_GRAPH_LIMITS): for
+ * an emulator or a tenant whose limits differ from the documented ones. Throws naming the entry.
+ */
+export function parseLimits(text: string): Partial<BudgetLimits> {
+  const limits: Partial<BudgetLimits> = {};
+  const names = Object.keys(defaultLimits()) as BudgetName[];
+  for (const entry of text
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const match = /^(\w+)\s*=\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*(ms|s|m)$/.exec(entry);
+    const name = match?.[1] as BudgetName | undefined;
+    if (!match || !name || !names.includes(name)) {
+      throw new RangeError(
+        `invalid Graph limit '${entry}': expected NAME=COUNT/DURATION with NAME one of ${names.join(", ")}, e.g. reports=5/10s`,
+      );
+    }
+    limits[name] = { capacity: Number(match[2]), windowMs: Number(match[3]) * DURATION_MS[match[4]!]! };
+  }
+  return limits;
+}
+
 /** All budgets of one client (one app in one tenant). */
 export class GraphBudgets {
   private readonly budgets: Record<BudgetName, WindowBudget>;

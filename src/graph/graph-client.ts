@@ -9,6 +9,7 @@ import {
   type BudgetName,
   chargeFor,
   GraphBudgets,
+  parseLimits,
   type RequestCharge,
   scopeOf,
   type TenantSize,
@@ -56,7 +57,10 @@ export interface GraphClientOptions {
   credential?: TokenCredential;
   /** Where defaults come from; default `process.env`. */
   env?: CredentialEnvironment;
-  /** Override documented limits (tests, benchmarks), or pass a shared GraphBudgets. */
+  /**
+   * Override documented limits (tests, benchmarks), or pass a shared GraphBudgets; default: the
+   * documented limits, with `MFA_EVICT_GRAPH_LIMITS` overrides (see `parseLimits`).
+   */
   budgets?: Partial<BudgetLimits> | GraphBudgets;
   /** Directory budget size class until `budgets.setTenantSize` is called; default "S" (the smallest). */
   tenantSize?: TenantSize;
@@ -156,7 +160,11 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphConnec
   const origin = new URL(graphUrl).origin;
   const tokens = new TokenSource(options.credential ?? credentialFromEnvironment(env));
   const budgets =
-    options.budgets instanceof GraphBudgets ? options.budgets : new GraphBudgets(options.budgets ?? {});
+    options.budgets instanceof GraphBudgets
+      ? options.budgets
+      : new GraphBudgets(
+          options.budgets ?? (env.MFA_EVICT_GRAPH_LIMITS ? parseLimits(env.MFA_EVICT_GRAPH_LIMITS) : {}),
+        );
   if (options.tenantSize) budgets.setTenantSize(options.tenantSize);
   const logger = options.logger ?? productLog;
   const maxRetries = options.maxRetries ?? 8;

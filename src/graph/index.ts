@@ -7,6 +7,7 @@ export {
   DIRECTORY_RESOURCE_UNITS,
   defaultLimits,
   GraphBudgets,
+  parseLimits,
   type RequestCharge,
   resourceUnits,
   scopeOf,
@@ -36,7 +37,7 @@ export {
   MAX_BATCH_SIZE,
   type Page,
 } from "./graph-client.js";
-export { and, anyEq, eq, ge, le, lt, odataDateTime, odataString, startsWith } from "./odata.js";
+export { and, anyEq, eq, ge, inList, le, lt, odataDateTime, odataString, startsWith } from "./odata.js";
 export { describeNeed, hasPermission, type PermissionNeed, READ_PERMISSIONS } from "./permissions.js";
 export { backoffDelay, parseRetryAfter } from "./retry-timing.js";
 export type { TokenIdentity } from "./token-source.js";

@@ -38,6 +38,12 @@ export function eq(path: string, value: Literal): string {
   return `${property(path)} eq ${literal(value)}`;
 }
 
+/** `path in ('a', 'b')` — one clause for a list of values. */
+export function inList(path: string, values: readonly Literal[]): string {
+  if (values.length === 0) throw new RangeError(`an 'in' clause on ${path} needs at least one value`);
+  return `${property(path)} in (${values.map(literal).join(", ")})`;
+}
+
 /** `path ge dateTime` — for log time windows. */
 export function ge(path: string, value: Date | string): string {
   return `${property(path)} ge ${odataDateTime(value)}`;

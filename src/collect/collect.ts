@@ -1,0 +1,139 @@
+import type { GraphConnector } from "../graph/index.js";
+import type { CaseStore } from "../store/index.js";
+import type { CollectContext, PartOutcome, UserScope } from "./context.js";
+import { collectDevices } from "./devices.js";
+import { collectAudits, collectRisk, collectSignIns } from "./logs.js";
+import { collectMethods, collectRegistrationDetails } from "./methods.js";
+import { collectPolicies } from "./policies.js";
+import { type PreflightResult, preflight } from "./preflight.js";
+import { type ProgressReporter, silentProgress } from "./progress.js";
+import { collectGroups, collectRoles } from "./roles.js";
+import { COLLECT_STREAMS, type CollectStream } from "./streams.js";
+import { collectUsers } from "./users.js";
+
+export interface CollectOptions {
+  client: GraphConnector;
+  store: CaseStore;
+  /** Streams to collect; default all. */
+  only?: readonly CollectStream[];
+  /** Start of the log window. */
+  since: Date;
+  users?: UserScope;
+  progress?: ProgressReporter;
+}
+
+export interface CollectSummary {
+  tenantId?: string;
+  appId?: string;
+  /** The run's "as of" instant (kept from the interrupted run when resuming). */
+  asOf: string;
+  since: string;
+  /** True when this invocation finished a run that an earlier one had started. */
+  resumed: boolean;
+  preflight: PreflightResult;
+  outcomes: PartOutcome[];
+  durationMs: number;
+}
+
+export const RUN_CHECKPOINT = "collect.run";
+
+/** An unfinished run: its fixed end of the log windows, and the streams already done. */
+interface RunCheckpoint {
+  asOf: string;
+  done: CollectStream[];
+}
+
+/**
+ * Collects the requested streams into the case, as fast as the budgets allow: streams that draw on
+ * different Graph throttling scopes (directory, reports, Identity Protection/CA) run at the same
+ * time; users come before methods, roles and policies before group members.
+ *
+ * A run that is interrupted (kill -9, a closed laptop) is resumed by the next invocation: the same
+ * "as of" instant, finished streams skipped, unfinished ones continued from their checkpoints.
+ */
+export async function collectCase(options: CollectOptions): Promise<CollectSummary> {
+  const started = Date.now();
+  const { client, store } = options;
+  const only = options.only ?? COLLECT_STREAMS;
+  const progress = options.progress ?? silentProgress;
+  const identity = await client.identity();
+  if (identity.tenantId) store.setMeta("tenantId", identity.tenantId);
+  if (identity.appId) store.setMeta("collectorAppId", identity.appId);
+
+  const previous = store.getCheckpoint(RUN_CHECKPOINT) as RunCheckpoint | undefined;
+  const run: RunCheckpoint = previous ?? { asOf: new Date().toISOString(), done: [] };
+  if (!previous) store.setCheckpoint(RUN_CHECKPOINT, run);
+  const ctx: CollectContext = {
+    client,
+    store,
+    since: options.since,
+    asOf: new Date(run.asOf),
+    ...(options.users ? { users: options.users } : {}),
+    granted: identity.roles,
+    progress,
+  };
+  const checked = preflight(only, identity.roles);
+  const outcomes: PartOutcome[] = [];
+
+  const stream = async (
+    name: CollectStream,
+    work: () => Promise<PartOutcome | PartOutcome[]>,
+  ): Promise<void> => {
+    if (!only.includes(name)) return;
+    if (run.done.includes(name)) {
+      outcomes.push({
+        stream: name,
+        part: name,
+        status: "collected",
+        records: 0,
+        reason: "already collected by the interrupted run",
+      });
+      return;
+    }
+    const result = await work();
+    outcomes.push(...(Array.isArray(result) ? result : [result]));
+    store.transaction(() => {
+      run.done.push(name);
+      store.setCheckpoint(RUN_CHECKPOINT, run);
+    });
+  };
+
+  // The directory lane orders itself; the reports and protection lanes overlap it.
+  const usersDone = stream("users", () => collectUsers(ctx));
+  const policiesDone = stream("policies", () => collectPolicies(ctx));
+  await Promise.all([
+    usersDone,
+    policiesDone,
+    stream("methods", async () => {
+      const registration = collectRegistrationDetails(ctx);
+      await usersDone;
+      return [await collectMethods(ctx), await registration];
+    }),
+    stream("devices", () => collectDevices(ctx)),
+    stream("roles", async () => {
+      const roles = await collectRoles(ctx);
+      await policiesDone;
+      return [roles, await collectGroups(ctx)];
+    }),
+    stream("risk", () => collectRisk(ctx)),
+    stream("audits", () => collectAudits(ctx)),
+    stream("signins", () => collectSignIns(ctx)),
+  ]);
+  progress.stop();
+  store.deleteCheckpoint(RUN_CHECKPOINT);
+
+  outcomes.sort(
+    (a, b) =>
+      COLLECT_STREAMS.indexOf(a.stream as CollectStream) - COLLECT_STREAMS.indexOf(b.stream as CollectStream),
+  );
+  return {
+    ...(identity.tenantId ? { tenantId: identity.tenantId } : {}),
+    ...(identity.appId ? { appId: identity.appId } : {}),
+    asOf: run.asOf,
+    since: options.since.toISOString(),
+    resumed: previous !== undefined,
+    preflight: checked,
+    outcomes,
+    durationMs: Date.now() - started,
+  };
+}
