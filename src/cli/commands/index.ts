@@ -2,10 +2,12 @@ import type { Command } from "commander";
 import { register as applyCommand } from "./apply.js";
 import { register as collectCommand } from "./collect.js";
 import { register as detectCommand } from "./detect.js";
+import { register as emulatorCommand } from "./emulator.js";
 import { register as explainCommand } from "./explain.js";
 import { register as importCommand } from "./import.js";
 import { register as journalCommand } from "./journal.js";
 import { register as planCommand } from "./plan.js";
+import { register as rulesCommand } from "./rules.js";
 import { register as statusCommand } from "./status.js";
 import { register as verifyCommand } from "./verify.js";
 
@@ -14,10 +16,12 @@ export const commands: ((program: Command) => void)[] = [
   applyCommand,
   collectCommand,
   detectCommand,
+  emulatorCommand,
   explainCommand,
   importCommand,
   journalCommand,
   planCommand,
+  rulesCommand,
   statusCommand,
   verifyCommand,
 ];
