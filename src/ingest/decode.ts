@@ -113,7 +113,15 @@ async function* decode(stream: Readable, encoding: TextEncodingName): AsyncGener
       try {
         text = decoder.decode(chunk as Buffer, { stream: true });
       } catch {
-        throw new FileFormatError(`not valid ${encoding} text; re-export the file as UTF-8`, lines);
+        // Hand on the complete lines before the bad bytes, then stop at the line that holds them.
+        const lenient = new TextDecoder(encoding).decode(chunk as Buffer);
+        const bad = lenient.indexOf("\uFFFD");
+        const prefix = lenient.slice(0, lenient.lastIndexOf("\n", bad) + 1);
+        if (prefix) yield prefix;
+        throw new FileFormatError(
+          `not valid ${encoding} text; re-export the file as UTF-8`,
+          lines + countNewlines(prefix),
+        );
       }
       lines += countNewlines(text);
       yield text;

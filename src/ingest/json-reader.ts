@@ -2,7 +2,7 @@ import { locateJsonError } from "./json-error.js";
 
 /** One record read from a file, before it is recognised and mapped: a parsed value or why not. */
 export type RawItem =
-  | { line: number; value: unknown; context?: string }
+  | { line: number; value: unknown; context?: string; error?: undefined }
   | { line: number; error: string; value?: undefined; context?: undefined };
 
 /** Records beyond this size are refused: no Entra log record comes near it, a hostile file might. */
@@ -168,6 +168,8 @@ class DocumentScanner {
   /** Top-level object not yet known to be a wrapper: the key most recently read at depth 1. */
   private expectKey = false;
   private keyStart = -1;
+  /** The part of a key read in earlier chunks (a key can straddle a chunk boundary). */
+  private keyBuffer = "";
   private lastKey = "";
   private context: string | undefined;
   private afterComma = false;
@@ -209,8 +211,14 @@ class DocumentScanner {
       switch (c) {
         case QUOTE:
           this.inString = true;
-          if (this.depth === 1 && this.stack[1] === OPEN_OBJECT && this.expectKey) this.keyStart = i + 1;
+          if (this.depth === 1 && this.stack[1] === OPEN_OBJECT && this.expectKey) {
+            this.keyStart = i + 1;
+            this.keyBuffer = "";
+          }
           if (this.depth === 0) this.noteGarbage(out);
+          else if (this.depth === this.recordArrayDepth && !this.capturing) {
+            out.push({ line: this.line, error: "a record must be a JSON object, found a string" });
+          }
           i++;
           continue;
         case OPEN_OBJECT:
@@ -269,6 +277,11 @@ class DocumentScanner {
       }
     }
     if (this.capturing) this.appendCapture(text.slice(captureStart), out);
+    if (this.inString && this.keyStart !== -1) {
+      // Only "value" / "records" matter; a longer key need not be kept whole.
+      this.keyBuffer = (this.keyBuffer + text.slice(this.keyStart)).slice(0, 64);
+      this.keyStart = 0;
+    }
   }
 
   end(out: RawItem[]): void {
@@ -316,7 +329,7 @@ class DocumentScanner {
       if (!escaped) {
         this.inString = false;
         if (this.keyStart !== -1) {
-          this.lastKey = text.slice(this.keyStart, q);
+          this.lastKey = this.keyBuffer + text.slice(this.keyStart, q);
           this.keyStart = -1;
           this.expectKey = false;
         }
