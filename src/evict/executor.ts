@@ -84,8 +84,8 @@ const GATING = new Set<PlanStep["kind"]>(["rotatePassword", "revokeSessions"]);
 
 interface StepHistory {
   completed?: JournalEntry;
-  /** Start of the earliest attempt that may have reached Graph without a recorded outcome. */
-  uncertainSince?: Date;
+  /** The earliest attempt that may have reached Graph without a recorded outcome (its begin entry). */
+  uncertain?: JournalEntry;
   attempts: number;
 }
 
@@ -94,18 +94,17 @@ function historyOf(entries: readonly JournalEntry[]): StepHistory {
   let open: JournalEntry | undefined;
   for (const entry of entries) {
     if (entry.kind === "step.begin") {
-      if (open && !history.uncertainSince) history.uncertainSince = new Date(open.at);
+      history.uncertain ??= open;
       open = entry;
       history.attempts += 1;
     } else if (entry.kind === "step.end") {
       const outcome = entry.payload.outcome;
       if (outcome === "done" || outcome === "alreadyDone") history.completed = entry;
-      else if (entry.payload.definite !== true && open && !history.uncertainSince)
-        history.uncertainSince = new Date(open.at);
+      else if (entry.payload.definite !== true) history.uncertain ??= open;
       open = undefined;
     }
   }
-  if (open && !history.completed && !history.uncertainSince) history.uncertainSince = new Date(open.at);
+  if (!history.completed) history.uncertain ??= open;
   return history;
 }
 
@@ -368,46 +367,50 @@ async function runStep(
     graph,
     planId: plan.id,
     user,
-    ...(history.uncertainSince ? { uncertainSince: history.uncertainSince } : {}),
+    ...(history.uncertain
+      ? { uncertain: { preimage: (history.uncertain.payload.preimage ?? {}) as Record<string, unknown> } }
+      : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     generatePassword: options.generatePassword ?? generatePassword,
   };
-  journal.append({
-    actor: JOURNAL_ACTOR,
-    runId: plan.id,
-    kind: "step.begin",
-    subject: step.id,
-    payload: {
-      userId: user.userId,
-      kind: step.kind,
-      attempt: history.attempts + 1,
-      resumed: !!history.uncertainSince,
-    },
-  });
+  const journalEntry = (kind: "step.begin" | "step.end", payload: Record<string, unknown>) =>
+    journal.append({
+      actor: JOURNAL_ACTOR,
+      runId: plan.id,
+      kind,
+      subject: step.id,
+      payload: { userId: user.userId, kind: step.kind, ...payload },
+    });
   const end = (
     outcome: StepOutcome["outcome"],
     detail: string,
     extra: Record<string, unknown> = {},
   ): StepOutcome => {
-    journal.append({
-      actor: JOURNAL_ACTOR,
-      runId: plan.id,
-      kind: "step.end",
-      subject: step.id,
-      payload: { userId: user.userId, kind: step.kind, outcome, detail, ...extra },
-    });
+    journalEntry("step.end", { outcome, detail, ...extra });
     return { stepId: step.id, kind: step.kind, outcome, detail };
   };
+  let begun = false;
   try {
+    // 1. Current state (and whether an interrupted attempt landed): nothing to write means no attempt.
     const state = await handler.check(step, ctx);
     if (state.done) {
-      if (history.uncertainSince) options.secrets?.confirm(step.id, state.detail);
+      if (history.uncertain) options.secrets?.confirm(step.id, state.detail);
       return end("alreadyDone", state.detail);
     }
+    // 2. The pre-image and the begin entry, durable before the write leaves this process.
+    const preimage = handler.preimage ? await handler.preimage(step, ctx) : undefined;
+    journalEntry("step.begin", {
+      attempt: history.attempts + 1,
+      resumed: !!history.uncertain,
+      ...(preimage ? { preimage } : {}),
+    });
+    begun = true;
+    // 3. The write, then the end entry.
     const result = await handler.write(step, ctx);
     return end("done", result.detail, result.record ? { result: result.record } : {});
   } catch (error) {
-    const definite = isDefiniteRefusal(error);
+    // Before the begin entry nothing was written: the failure is definite whatever the error.
+    const definite = !begun || isDefiniteRefusal(error);
     return end("failed", explain(error, user, step), {
       definite,
       ...(error instanceof GraphError ? { status: error.status, code: error.code } : {}),

@@ -19,15 +19,16 @@ import type { SecretSink } from "./secrets-file.js";
  * effect of an interrupted earlier attempt), `write` performs it, `call` describes it for dry-run.
  */
 
-/** Allowed clock difference between this machine and Graph when matching an interrupted attempt to its effect. */
-export const CLOCK_SKEW_MS = 60_000;
-
 export interface StepContext {
   graph: GraphClient;
   planId: string;
   user: UserPlan;
-  /** Start of the earliest attempt whose outcome is unknown (killed, or failed without a definite refusal). */
-  uncertainSince?: Date;
+  /**
+   * Set when an earlier attempt may have reached Graph without a recorded outcome (killed, or failed
+   * without a definite refusal): the state that attempt read just before writing (its pre-image).
+   * If the state moved away from it, the attempt landed.
+   */
+  uncertain?: { preimage: Record<string, unknown> };
   secrets?: SecretSink;
   generatePassword: () => string;
 }
@@ -48,6 +49,12 @@ export interface PlannedCall {
 }
 
 interface StepHandler<S extends PlanStep> {
+  /**
+   * For writes that are not idempotent in their effect (password, sessions, TAP): the state just
+   * before the write, journaled with the attempt so a resumed run can tell whether it landed
+   * without trusting clocks.
+   */
+  preimage?(step: S, ctx: StepContext): Promise<Record<string, unknown>>;
   check(step: S, ctx: StepContext): Promise<CheckResult>;
   write(step: S, ctx: StepContext): Promise<WriteResult>;
   call(step: S, userId: string): PlannedCall;
@@ -89,9 +96,9 @@ async function writeUnlessGone(
   }
 }
 
-function changedSince(value: string | null | undefined, since: Date | undefined): boolean {
-  if (!value || !since) return false;
-  return new Date(value).getTime() >= since.getTime() - CLOCK_SKEW_MS;
+/** Whether `field` moved away from the interrupted attempt's pre-image (so that attempt landed). */
+function movedFrom(ctx: StepContext, field: string, current: unknown): boolean {
+  return !!ctx.uncertain && (ctx.uncertain.preimage[field] ?? null) !== (current ?? null);
 }
 
 async function readUser(graph: GraphClient, userId: string, select: string): Promise<User> {
@@ -100,11 +107,15 @@ async function readUser(graph: GraphClient, userId: string, select: string): Pro
 }
 
 const rotatePassword: StepHandler<Extract<PlanStep, { kind: "rotatePassword" }>> = {
+  async preimage(_step, ctx) {
+    const user = await readUser(ctx.graph, ctx.user.userId, "id,lastPasswordChangeDateTime");
+    return { lastPasswordChangeDateTime: user.lastPasswordChangeDateTime ?? null };
+  },
   async check(_step, ctx) {
     // Not idempotent: only an interrupted attempt can have done it already; lastPasswordChangeDateTime tells.
-    if (!ctx.uncertainSince) return { done: false };
+    if (!ctx.uncertain) return { done: false };
     const user = await readUser(ctx.graph, ctx.user.userId, "id,lastPasswordChangeDateTime");
-    return changedSince(user.lastPasswordChangeDateTime, ctx.uncertainSince)
+    return movedFrom(ctx, "lastPasswordChangeDateTime", user.lastPasswordChangeDateTime)
       ? {
           done: true,
           detail: `password already rotated by the interrupted attempt (${user.lastPasswordChangeDateTime})`,
@@ -146,10 +157,15 @@ const rotatePassword: StepHandler<Extract<PlanStep, { kind: "rotatePassword" }>>
 };
 
 const revokeSessions: StepHandler<Extract<PlanStep, { kind: "revokeSessions" }>> = {
-  async check(_step, ctx) {
-    if (!ctx.uncertainSince) return { done: false };
+  async preimage(_step, ctx) {
+    // Read after the password rotation, which moves this timestamp too: only the revocation moves it again.
     const user = await readUser(ctx.graph, ctx.user.userId, "id,signInSessionsValidFromDateTime");
-    return changedSince(user.signInSessionsValidFromDateTime, ctx.uncertainSince)
+    return { signInSessionsValidFromDateTime: user.signInSessionsValidFromDateTime ?? null };
+  },
+  async check(_step, ctx) {
+    if (!ctx.uncertain) return { done: false };
+    const user = await readUser(ctx.graph, ctx.user.userId, "id,signInSessionsValidFromDateTime");
+    return movedFrom(ctx, "signInSessionsValidFromDateTime", user.signInSessionsValidFromDateTime)
       ? {
           done: true,
           detail: `sessions already revoked by the interrupted attempt (${user.signInSessionsValidFromDateTime})`,
@@ -314,19 +330,31 @@ const deleteDevice: StepHandler<Extract<PlanStep, { kind: "deleteDevice" }>> = {
 
 const tapPath = (userId: string) => `${userPath(userId)}/authentication/temporaryAccessPassMethods`;
 
+async function tapIds(graph: GraphClient, userId: string): Promise<string[]> {
+  const existing = await graph.request<ODataCollection<TemporaryAccessPassMethod>>({
+    method: "GET",
+    path: tapPath(userId),
+  });
+  return existing.body.value.map((tap) => tap.id).sort();
+}
+
 const issueTap: StepHandler<Extract<PlanStep, { kind: "issueTap" }>> = {
+  async preimage(_step, ctx) {
+    return { tapIds: (await tapIds(ctx.graph, ctx.user.userId)).join(",") };
+  },
   async check(_step, ctx) {
     // One TAP per user and creating another replaces it: only our own interrupted attempt counts as done.
-    if (!ctx.uncertainSince) return { done: false };
-    const existing = await ctx.graph.request<ODataCollection<TemporaryAccessPassMethod>>({
-      method: "GET",
-      path: tapPath(ctx.user.userId),
-    });
-    const ours = existing.body.value.find((tap) => changedSince(tap.createdDateTime, ctx.uncertainSince));
+    if (!ctx.uncertain) return { done: false };
+    const before = new Set(
+      String(ctx.uncertain.preimage.tapIds ?? "")
+        .split(",")
+        .filter(Boolean),
+    );
+    const ours = (await tapIds(ctx.graph, ctx.user.userId)).find((id) => !before.has(id));
     return ours
       ? {
           done: true,
-          detail: `TAP ${ours.id} already issued by the interrupted attempt; its code was only in the lost response — issue a new one by hand if the user needs it`,
+          detail: `TAP ${ours} already issued by the interrupted attempt; its code was only in the lost response — issue a new one by hand if the user needs it`,
         }
       : { done: false };
   },

@@ -52,6 +52,8 @@ export class FakeGraph implements GraphClient {
   async request<T = unknown>(request: GraphRequest): Promise<GraphResponse<T>> {
     if (this.dead) throw new ProcessKilled("dead");
     await Promise.resolve();
+    // A dead process sends nothing, even a call that was already on its way through this function.
+    if (this.dead) throw new ProcessKilled("dead");
     const isWrite = request.method !== "GET";
     if (isWrite) {
       const n = this.writes.length + 1;
@@ -93,6 +95,13 @@ export class FakeGraph implements GraphClient {
     return this.roles;
   }
 
+  private clock = 0;
+  /** Strictly increasing timestamps, as a real service's 100-ns resolution gives in practice. */
+  private tick(): string {
+    this.clock = Math.max(this.clock + 1, Date.now());
+    return new Date(this.clock).toISOString();
+  }
+
   private user(id: string, request: GraphRequest): User {
     return (
       this.tenant.users.find((u) => u.id === decodeURIComponent(id)) ??
@@ -102,13 +111,15 @@ export class FakeGraph implements GraphClient {
 
   private handle(request: GraphRequest): unknown {
     const parts = request.path.split("/").filter(Boolean);
-    const now = new Date().toISOString();
+    const now = this.tick();
     if (parts[0] === "users") {
       const user = this.user(parts[1]!, request);
       if (parts.length === 2) {
         if (request.method === "GET") return user;
         if (request.method === "PATCH") {
+          // As Entra (and the emulator) do, a new password also ends earlier sessions.
           user.lastPasswordChangeDateTime = now;
+          user.signInSessionsValidFromDateTime = now;
           return undefined;
         }
       }
