@@ -1,0 +1,155 @@
+/**
+ * Emulator throughput (issue #3): simple authenticated GETs per second with throttling off, and
+ * p50/p99 latency, measured from a separate client process (undici, keep-alive) so client and
+ * server each get a core. Target: ≥ 5,000 GETs/s, so the emulator is never the bottleneck of the
+ * client benchmarks.
+ *
+ *   npx tsx bench/emulator.ts [--seconds N] [--connections N]
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { Pool } from "undici";
+import { startEmulator } from "../src/emulator/index.js";
+import { RESPONDER, tinyTenant, USERS } from "../test/support/emulator-tenant.js";
+
+export interface EmulatorBenchResult {
+  requests: number;
+  seconds: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  connections: number;
+}
+
+interface WorkerInput {
+  origin: string;
+  path: string;
+  token: string;
+  caPath: string;
+  seconds: number;
+  connections: number;
+}
+
+const self = fileURLToPath(import.meta.url);
+
+/** Starts an emulator (throttling off), drives it from a child process, returns the figures. */
+export async function benchEmulator(
+  options: { seconds?: number; connections?: number } = {},
+): Promise<EmulatorBenchResult> {
+  const emu = await startEmulator({
+    tenant: tinyTenant({ fillerUsers: 500 }),
+    throttle: false,
+    auditDelayMs: 0,
+  });
+  try {
+    const tokenResponse = await fetch(`${emu.authorityHost}/${emu.tenantId}/oauth2/v2.0/token`, {
+      method: "POST",
+      body: new URLSearchParams({
+        client_id: RESPONDER.appId,
+        client_secret: RESPONDER.secret,
+        grant_type: "client_credentials",
+        scope: "https://graph.microsoft.com/.default",
+      }),
+      // The parent may not trust the CA at start-up; the token request goes through undici with it.
+      dispatcher: new Pool(emu.graphUrl, { connect: { ca: readFileSync(emu.env.NODE_EXTRA_CA_CERTS!) } }),
+    } as RequestInit);
+    const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+    const input: WorkerInput = {
+      origin: emu.graphUrl,
+      path: `/v1.0/users/${USERS.bob}`,
+      token,
+      caPath: emu.env.NODE_EXTRA_CA_CERTS!,
+      seconds: options.seconds ?? 5,
+      connections: options.connections ?? 16,
+    };
+    return await runWorker(input);
+  } finally {
+    await emu.close();
+  }
+}
+
+function runWorker(input: WorkerInput): Promise<EmulatorBenchResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", self, "--worker"], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) reject(new Error(`bench worker exited with ${code}`));
+      else resolve(JSON.parse(out) as EmulatorBenchResult);
+    });
+    child.stdin.end(JSON.stringify(input));
+  });
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** The client side: `connections` concurrent keep-alive request loops for `seconds`. */
+async function worker(input: WorkerInput): Promise<EmulatorBenchResult> {
+  const pool = new Pool(input.origin, {
+    connections: input.connections,
+    pipelining: 1,
+    connect: { ca: readFileSync(input.caPath) },
+  });
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const deadline = started + input.seconds * 1000;
+  const headers = { authorization: `Bearer ${input.token}` };
+  const loop = async () => {
+    while (performance.now() < deadline) {
+      const t0 = performance.now();
+      const response = await pool.request({ origin: input.origin, path: input.path, method: "GET", headers });
+      await response.body.text();
+      if (response.statusCode === 200) latencies.push(performance.now() - t0);
+      else errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: input.connections }, loop));
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    requests: latencies.length,
+    seconds: Number(seconds.toFixed(2)),
+    requestsPerSecond: Math.round(latencies.length / seconds),
+    p50Ms: Number(percentile(sorted, 50).toFixed(2)),
+    p99Ms: Number(percentile(sorted, 99).toFixed(2)),
+    errors,
+    connections: input.connections,
+  };
+}
+
+export function markdownRow(r: EmulatorBenchResult): string {
+  return `| emulator: simple GETs, throttling off (${r.connections} keep-alive connections) | ${r.requestsPerSecond.toLocaleString("en-US")} GETs/s | p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms | target ≥ 5,000 GETs/s |`;
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes("--worker")) {
+    let text = "";
+    for await (const chunk of process.stdin) text += chunk;
+    process.stdout.write(JSON.stringify(await worker(JSON.parse(text) as WorkerInput)));
+    return;
+  }
+  const { values } = parseArgs({ options: { seconds: { type: "string" }, connections: { type: "string" } } });
+  const result = await benchEmulator({
+    seconds: values.seconds ? Number(values.seconds) : undefined,
+    connections: values.connections ? Number(values.connections) : undefined,
+  });
+  process.stdout.write(
+    `emulator: ${result.requests} GETs in ${result.seconds} s = ${result.requestsPerSecond} GETs/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, errors ${result.errors}\n${markdownRow(result)}\n`,
+  );
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await main();
+}
