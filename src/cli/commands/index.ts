@@ -7,9 +7,11 @@ import { register as explainCommand } from "./explain.js";
 import { register as importCommand } from "./import.js";
 import { register as journalCommand } from "./journal.js";
 import { register as planCommand } from "./plan.js";
+import { register as postureCommand } from "./posture.js";
 import { register as rulesCommand } from "./rules.js";
 import { register as statusCommand } from "./status.js";
 import { register as verifyCommand } from "./verify.js";
+import { register as watchCommand } from "./watch.js";
 
 /** Every CLI command registers itself here (one module per command, one line each). */
 export const commands: ((program: Command) => void)[] = [
@@ -21,7 +23,9 @@ export const commands: ((program: Command) => void)[] = [
   importCommand,
   journalCommand,
   planCommand,
+  postureCommand,
   rulesCommand,
   statusCommand,
   verifyCommand,
+  watchCommand,
 ];
