@@ -45,18 +45,21 @@ export async function benchEmulator(
     auditDelayMs: 0,
   });
   try {
-    const tokenResponse = await fetch(`${emu.authorityHost}/${emu.tenantId}/oauth2/v2.0/token`, {
+    // The parent may not trust the CA from start-up, so the token request names it explicitly.
+    const pool = new Pool(emu.graphUrl, { connect: { ca: readFileSync(emu.env.NODE_EXTRA_CA_CERTS!) } });
+    const tokenResponse = await pool.request({
+      path: `/${emu.tenantId}/oauth2/v2.0/token`,
       method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({
         client_id: RESPONDER.appId,
         client_secret: RESPONDER.secret,
         grant_type: "client_credentials",
         scope: "https://graph.microsoft.com/.default",
-      }),
-      // The parent may not trust the CA at start-up; the token request goes through undici with it.
-      dispatcher: new Pool(emu.graphUrl, { connect: { ca: readFileSync(emu.env.NODE_EXTRA_CA_CERTS!) } }),
-    } as RequestInit);
-    const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+      }).toString(),
+    });
+    const { access_token: token } = (await tokenResponse.body.json()) as { access_token: string };
+    await pool.close();
     const input: WorkerInput = {
       origin: emu.graphUrl,
       path: `/v1.0/users/${USERS.bob}`,
