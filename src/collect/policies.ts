@@ -91,8 +91,18 @@ export async function collectPolicies(ctx: CollectContext): Promise<PartOutcome[
   return outcomes;
 }
 
-/** A singleton policy; some tenants/versions answer with a one-item collection instead. */
+/**
+ * A singleton policy, without the response's OData control annotations (`@odata.context` names the
+ * server, not the policy; `@odata.type` is data and stays). Some tenants/versions answer with a
+ * one-item collection instead.
+ */
 function singleton(body: unknown): unknown[] {
   const value = (body as { value?: unknown } | undefined)?.value;
-  return Array.isArray(value) ? value : [body];
+  if (Array.isArray(value)) return value;
+  if (body === null || typeof body !== "object") return [body];
+  return [
+    Object.fromEntries(
+      Object.entries(body).filter(([key]) => !key.startsWith("@odata.") || key === "@odata.type"),
+    ),
+  ];
 }
