@@ -54,6 +54,8 @@ export interface StepOutcome {
   kind: PlanStep["kind"];
   outcome: "done" | "alreadyDone" | "failed" | "notRun";
   detail: string;
+  /** Graph's status when the step failed on a Graph answer. */
+  status?: number;
 }
 
 export interface UserOutcome {
@@ -322,6 +324,11 @@ async function applyUser(
     }
   }
 
+  // Graph refusing the very first write (403: the app lacks a role for this target) changed nothing: a refusal.
+  const first = steps[0];
+  if (failure && first?.outcome === "failed" && first.status === 403) {
+    return { ...base, status: "refused", reason: failure, steps };
+  }
   if (failure) return { ...base, status: "failed", reason: failure, steps };
   let verification: UserVerification;
   try {
@@ -387,7 +394,13 @@ async function runStep(
     extra: Record<string, unknown> = {},
   ): StepOutcome => {
     journalEntry("step.end", { outcome, detail, ...extra });
-    return { stepId: step.id, kind: step.kind, outcome, detail };
+    return {
+      stepId: step.id,
+      kind: step.kind,
+      outcome,
+      detail,
+      ...(typeof extra.status === "number" ? { status: extra.status } : {}),
+    };
   };
   let begun = false;
   try {

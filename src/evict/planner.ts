@@ -229,10 +229,12 @@ function planUser(
   });
 
   const registration = snapshot.registrationDetails.find((r) => r.id === user.id);
-  const defaultMethod =
-    registration && registration.isSystemPreferredAuthenticationMethodEnabled !== true
-      ? methodForPreference(registration.userPreferredMethodForSecondaryAuthentication, methods)
-      : undefined;
+  // The user's own preferred method is "the default" Graph protects from deletion, whether or not
+  // system-preferred MFA picks something else at sign-in.
+  const defaultMethod = methodForPreference(
+    registration?.userPreferredMethodForSecondaryAuthentication,
+    methods,
+  );
   const remaining = methods.filter((m) => !rogueMethods.has(m.id));
   const ordered = [...rogueMethods.values()].sort(
     (a, b) => Number(a.id === defaultMethod?.id) - Number(b.id === defaultMethod?.id),
@@ -240,7 +242,10 @@ function planUser(
   for (const method of ordered) {
     const isDefault = method.id === defaultMethod?.id;
     if (isDefault) {
-      const replacement = remaining.find((m) => isStrongMethod(m) && preferenceFor(m));
+      // A replacement of the same preference (two Authenticators) would not tell Graph which one.
+      const replacement = remaining.find(
+        (m) => isStrongMethod(m) && preferenceFor(m) && preferenceFor(m) !== preferenceFor(method),
+      );
       const preference = replacement && preferenceFor(replacement);
       if (replacement && preference) {
         steps.push({
