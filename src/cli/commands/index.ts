@@ -11,6 +11,7 @@ import { register as postureCommand } from "./posture.js";
 import { register as rulesCommand } from "./rules.js";
 import { register as statusCommand } from "./status.js";
 import { register as verifyCommand } from "./verify.js";
+import { register as watchCommand } from "./watch.js";
 
 /** Every CLI command registers itself here (one module per command, one line each). */
 export const commands: ((program: Command) => void)[] = [
@@ -26,4 +27,5 @@ export const commands: ((program: Command) => void)[] = [
   rulesCommand,
   statusCommand,
   verifyCommand,
+  watchCommand,
 ];
