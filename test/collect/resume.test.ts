@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectCase, RUN_CHECKPOINT } from "../../src/collect/index.js";
+import type { RunningEmulator } from "../../src/emulator/index.js";
+import { openCase } from "../../src/store/index.js";
+import {
+  clientFor,
+  contentsOf,
+  emulatorFor,
+  SINCE,
+  TEST_LIMITS,
+  tempDir,
+  testTenant,
+} from "./emulator-case.js";
+
+const repoRoot = path.resolve(import.meta.dirname, "../..");
+const tmp = tempDir();
+let emulator: RunningEmulator;
+
+beforeAll(async () => {
+  // Latency stretches the run so the kills land in the middle of it.
+  emulator = await emulatorFor(testTenant(60), { latencyMs: 40 });
+});
+
+afterAll(async () => {
+  await emulator?.close();
+  tmp.remove();
+});
+
+/** `mfa-evict collect` in a child process, as a responder runs it, with the emulator's environment. */
+function startCollect(file: string): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "src/cli/main.ts", "collect", "--case", file, "--since", SINCE.toISOString()],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...emulator.env, MFA_EVICT_GRAPH_LIMITS: TEST_LIMITS },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+/** Waits until the child has printed `marker`, then kills it with SIGKILL (no chance to clean up). */
+async function killWhen(
+  run: ReturnType<typeof startCollect>,
+  marker: RegExp,
+  afterMs: number,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!marker.test(run.output())) {
+    if (Date.now() > deadline) throw new Error(`the child never printed ${marker}: ${run.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await new Promise((resolve) => setTimeout(resolve, afterMs));
+  run.child.kill("SIGKILL");
+  await run.exited;
+}
+
+function unfinishedRun(file: string): unknown {
+  const store = openCase(file, { readonly: true });
+  try {
+    return store.getCheckpoint(RUN_CHECKPOINT);
+  } finally {
+    store.close();
+  }
+}
+
+describe("kill -9 and resume", () => {
+  it("a collection killed twice mid-run and resumed gives exactly the case of an uninterrupted run", async () => {
+    const reference = tmp.file("uninterrupted.db");
+    const client = clientFor(emulator);
+    const store = openCase(reference);
+    await collectCase({ client, store, since: SINCE });
+    store.close();
+    await client.close();
+
+    const file = tmp.file("killed.db");
+    await killWhen(startCollect(file), /collect: users \d+ users/, 50);
+    expect(unfinishedRun(file)).toBeDefined();
+    await killWhen(startCollect(file), /collect: \w+ started/, 400);
+    expect(unfinishedRun(file)).toBeDefined();
+
+    const last = startCollect(file);
+    expect(await last.exited).toBe(0);
+    expect(last.output()).toMatch(/collect resumed and finished/);
+    expect(unfinishedRun(file)).toBeUndefined();
+    expect(contentsOf(file)).toEqual(contentsOf(reference));
+  });
+});
