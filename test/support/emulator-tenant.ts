@@ -273,6 +273,15 @@ export function tinyTenant(options: TinyTenantOptions = {}): TenantDocument {
           createdDateTime: T0,
         },
       },
+      {
+        userId: USERS.bob,
+        method: {
+          "@odata.type": "#microsoft.graph.externalAuthenticationMethod",
+          id: "e7e7e7e7-0000-4000-8000-000000000001",
+          configurationId: "c0nf1600-0000-4000-8000-000000000001",
+          displayName: "Partner MFA",
+        },
+      },
       password(USERS.obrien),
       ...fillers.map((u) => password(u.id)),
     ],

@@ -12,11 +12,34 @@ export function permissionEntry(route: Route): PermissionEntry | undefined {
   return PERMISSION_TABLE[route.permissionKey];
 }
 
+/**
+ * A ReadWrite permission also grants what its Read twin grants (`IdentityRiskyUser.ReadWrite.All`
+ * reads risky users): permissions.json sometimes lists only the Read permission for a GET, while
+ * the service and the docs' "higher privileged" column accept both.
+ */
+function withImpliedReads(roles: readonly string[]): Set<string> {
+  const held = new Set(roles);
+  for (const role of roles) if (role.includes(".ReadWrite.")) held.add(role.replace(".ReadWrite.", ".Read."));
+  return held;
+}
+
+/**
+ * "The broad permission UserAuthenticationMethod.ReadWrite.All works for every collection"
+ * (graph-entra.md §3.1), though permissions.json lists only the per-method permission for some
+ * (e.g. fido2Methods list).
+ */
+function broadMethodPermissionApplies(route: Route, held: Set<string>): boolean {
+  if (!route.permissionKey.includes(" /users/{id}/authentication/")) return false;
+  if (held.has("UserAuthenticationMethod.ReadWrite.All")) return true;
+  return route.method === "GET" && held.has("UserAuthenticationMethod.Read.All");
+}
+
 export function isAuthorized(route: Route, roles: readonly string[]): boolean {
   const entry = permissionEntry(route);
   if (!entry) return false;
   if (entry.accepted.length === 0) return true;
-  const held = new Set(roles);
+  const held = withImpliedReads(roles);
+  if (broadMethodPermissionApplies(route, held)) return true;
   return entry.accepted.some(
     (permission) =>
       held.has(permission) && (entry.alsoRequires?.[permission] ?? []).every((p) => held.has(p)),

@@ -131,6 +131,8 @@ const assignmentSpec = (ctx: RouteContext): ListSpec<UnifiedRoleAssignment> => (
 
 const definitionSpec: ListSpec<UnifiedRoleDefinition> = {
   entityName: "UnifiedRoleDefinition",
+  // isPrivileged is a beta property.
+  project: ({ isPrivileged: _beta, ...v1 }) => v1 as Record<string, unknown>,
   contextPath: "roleManagement/directory/roleDefinitions",
   directory: true,
   defaultTop: 1000,
