@@ -22,6 +22,10 @@ export interface EmulatorBenchResult {
   p99Ms: number;
   errors: number;
   connections: number;
+  /** Server CPU time per request (user + system), measured in the emulator's process. */
+  serverCpuMicrosPerRequest: number;
+  /** 1 s / server CPU per request: what one free core sustains, independent of machine load. */
+  capacityPerCore: number;
 }
 
 interface WorkerInput {
@@ -68,13 +72,23 @@ export async function benchEmulator(
       seconds: options.seconds ?? 5,
       connections: options.connections ?? 16,
     };
-    return await runWorker(input);
+    const cpuBefore = process.cpuUsage();
+    const result = await runWorker(input);
+    const cpu = process.cpuUsage(cpuBefore);
+    const perRequest = (cpu.user + cpu.system) / Math.max(1, result.requests + result.errors);
+    return {
+      ...result,
+      serverCpuMicrosPerRequest: Math.round(perRequest),
+      capacityPerCore: Math.round(1e6 / perRequest),
+    };
   } finally {
     await emu.close();
   }
 }
 
-function runWorker(input: WorkerInput): Promise<EmulatorBenchResult> {
+type WorkerResult = Omit<EmulatorBenchResult, "serverCpuMicrosPerRequest" | "capacityPerCore">;
+
+function runWorker(input: WorkerInput): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", self, "--worker"], {
       stdio: ["pipe", "pipe", "inherit"],
@@ -86,7 +100,7 @@ function runWorker(input: WorkerInput): Promise<EmulatorBenchResult> {
     child.on("error", reject);
     child.on("exit", (code) => {
       if (code !== 0) reject(new Error(`bench worker exited with ${code}`));
-      else resolve(JSON.parse(out) as EmulatorBenchResult);
+      else resolve(JSON.parse(out) as WorkerResult);
     });
     child.stdin.end(JSON.stringify(input));
   });
@@ -97,7 +111,7 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** The client side: `connections` concurrent keep-alive request loops for `seconds`. */
-async function worker(input: WorkerInput): Promise<EmulatorBenchResult> {
+async function worker(input: WorkerInput): Promise<WorkerResult> {
   const pool = new Pool(input.origin, {
     connections: input.connections,
     pipelining: 1,
@@ -133,7 +147,7 @@ async function worker(input: WorkerInput): Promise<EmulatorBenchResult> {
 }
 
 export function markdownRow(r: EmulatorBenchResult): string {
-  return `| emulator: simple GETs, throttling off (${r.connections} keep-alive connections) | ${r.requestsPerSecond.toLocaleString("en-US")} GETs/s | p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms | target ≥ 5,000 GETs/s |`;
+  return `| emulator: simple GETs, throttling off (${r.connections} keep-alive connections) | ${r.requestsPerSecond.toLocaleString("en-US")} GETs/s | p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms | server CPU ${r.serverCpuMicrosPerRequest} µs/request ≈ ${r.capacityPerCore.toLocaleString("en-US")} GETs/s per free core | target ≥ 5,000 GETs/s |`;
 }
 
 async function main(): Promise<void> {
@@ -149,7 +163,7 @@ async function main(): Promise<void> {
     connections: values.connections ? Number(values.connections) : undefined,
   });
   process.stdout.write(
-    `emulator: ${result.requests} GETs in ${result.seconds} s = ${result.requestsPerSecond} GETs/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, errors ${result.errors}\n${markdownRow(result)}\n`,
+    `emulator: ${result.requests} GETs in ${result.seconds} s = ${result.requestsPerSecond} GETs/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, errors ${result.errors}; server CPU ${result.serverCpuMicrosPerRequest} µs/request (≈ ${result.capacityPerCore} GETs/s per free core)\n${markdownRow(result)}\n`,
   );
 }
 
