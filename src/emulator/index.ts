@@ -61,8 +61,17 @@ export interface RunningEmulator {
 
 export const DEFAULT_AUDIT_DELAY_MS = 1_000;
 
+/** Validates a tenant document; the error names each bad record path and the reason. */
+export function validateTenant(document: unknown, source = "tenant"): TenantDocument {
+  const parsed = tenantDocumentSchema.safeParse(document);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.slice(0, 8).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+  const more = parsed.error.issues.length > 8 ? `; and ${parsed.error.issues.length - 8} more` : "";
+  throw new Error(`${source} is not a valid tenant document (schemaVersion 1): ${issues.join("; ")}${more}`);
+}
+
 async function resolveTenant(options: EmulatorOptions): Promise<TenantDocument> {
-  if (options.tenant) return tenantDocumentSchema.parse(options.tenant);
+  if (options.tenant) return validateTenant(options.tenant);
   throw new Error("startEmulator needs a tenant (scenarios and generated tenants are not available yet)");
 }
 

@@ -1,6 +1,12 @@
 import { readFileSync } from "node:fs";
-import { type EmulatorOptions, type RunningEmulator, startEmulator, writeEnvFile } from "./index.js";
-import { type TenantDocument, tenantDocumentSchema } from "./tenant/schema.js";
+import {
+  type EmulatorOptions,
+  type RunningEmulator,
+  startEmulator,
+  validateTenant,
+  writeEnvFile,
+} from "./index.js";
+import type { TenantDocument } from "./tenant/schema.js";
 
 /**
  * `mfa-evict emulator`: start, write the env file once listening, run until SIGTERM/SIGINT, close
@@ -17,14 +23,11 @@ export function readTenantFile(file: string): TenantDocument {
   } catch (error) {
     throw new TenantFileError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const parsed = tenantDocumentSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
-    throw new TenantFileError(`${file}: not a tenant document (schemaVersion 1): ${issues.join("; ")}`);
+  try {
+    return validateTenant(raw, file);
+  } catch (error) {
+    throw new TenantFileError(error instanceof Error ? error.message : String(error));
   }
-  return parsed.data;
 }
 
 export interface ServeOptions extends EmulatorOptions {

@@ -415,3 +415,11 @@ describe("audit delay", () => {
     }
   });
 });
+
+describe("tenant loading", () => {
+  test("a bad tenant document is refused with the record path and the reason", async () => {
+    const tenant = tinyTenant();
+    (tenant.users[1] as { id: string }).id = "not-a-guid";
+    await expect(startEmulator({ tenant })).rejects.toThrow(/users\.1\.id: not a GUID/);
+  });
+});
