@@ -150,7 +150,7 @@ export async function importFile(
       records: summary.imported + summary.updated + summary.duplicates,
     });
   };
-  const take = (line: number, mapped: Mapped, format: string) => {
+  const take = (line: number, mapped: Mapped, format: string, json?: string) => {
     if ("reject" in mapped) {
       reject(line, mapped.reject);
       return;
@@ -162,10 +162,9 @@ export async function importFile(
     }
     summary.recordFormats[format] = (summary.recordFormats[format] ?? 0) + 1;
     const provenance = { source: "file", file: absolute, line } as const;
-    const item: UpsertItem =
-      mapped.scope === undefined
-        ? { record: mapped.record, provenance }
-        : { record: mapped.record, provenance, scope: mapped.scope };
+    const item: UpsertItem = { record: mapped.record, provenance };
+    if (mapped.scope !== undefined) item.scope = mapped.scope;
+    if (json !== undefined) item.json = json;
     pending.push({ kind: mapped.kind, item, line });
     if (pending.length >= batchSize) flush();
   };
@@ -181,7 +180,12 @@ export async function importFile(
       })) {
         for (const item of items) {
           if ("error" in item && item.error !== undefined) reject(item.line, item.error);
-          else take(item.line, ...mapJsonValue(item.value, item.context));
+          else {
+            const [mapped, format] = mapJsonValue(item.value, item.context);
+            // The line's text is the stored JSON only when the record was taken as it is.
+            const json = "record" in mapped && mapped.record === item.value ? item.json : undefined;
+            take(item.line, mapped, format, json);
+          }
         }
       }
     } else if (first !== undefined) {

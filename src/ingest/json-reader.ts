@@ -2,7 +2,7 @@ import { locateJsonError } from "./json-error.js";
 
 /** One record read from a file, before it is recognised and mapped: a parsed value or why not. */
 export type RawItem =
-  | { line: number; value: unknown; context?: string; error?: undefined }
+  | { line: number; value: unknown; context?: string; error?: undefined; json?: string }
   | { line: number; error: string; value?: undefined; context?: undefined };
 
 /** Records beyond this size are refused: no Entra log record comes near it, a hostile file might. */
@@ -131,7 +131,15 @@ function parseLine(raw: string, line: number, out: RawItem[]): void {
     out.push({ line, error: locateJsonError(text).reason });
     return;
   }
-  unwrap(value, line, out);
+  // A line that is one record keeps its text, so the store need not serialise it again.
+  if (isPlainRecord(value)) out.push({ line, value, json: text });
+  else unwrap(value, line, out);
+}
+
+function isPlainRecord(value: unknown): boolean {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  return !Array.isArray(v.value) && !Array.isArray(v.records);
 }
 
 const QUOTE = 0x22;

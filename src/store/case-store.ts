@@ -122,7 +122,7 @@ class SqliteCaseStore implements CaseStore {
       const covered = new Set<number>();
       items.forEach((item, index) => {
         const originId = this.originId(item.provenance);
-        const outcome = this.upsertOne(kind, item.record, item.provenance, originId, item.scope);
+        const outcome = this.upsertOne(kind, item.record, item.provenance, originId, item.scope, item.json);
         if (typeof outcome === "string") total.rejected.push({ index, reason: outcome });
         else total[outcome.outcome]++;
         if (!covered.has(originId)) {
@@ -206,6 +206,7 @@ class SqliteCaseStore implements CaseStore {
     provenance: Provenance,
     originId: number,
     scope: string | undefined,
+    json?: string,
   ): { outcome: "inserted" | "updated" | "unchanged"; key: string } | string {
     const s = this.statements;
     let n: ReturnType<typeof normalizeRecord>;
@@ -219,7 +220,7 @@ class SqliteCaseStore implements CaseStore {
     const detail = provenance.source === "graph" ? provenance.collectedAt : String(provenance.line);
     let raw: string;
     try {
-      raw = secretFreeJson(record as object);
+      raw = secretFreeJson(record as object, json);
     } catch (error) {
       // e.g. nesting too deep for JSON.stringify: refuse this record, keep the batch.
       return `${kind} record cannot be stored: ${error instanceof Error ? error.message : String(error)}`;

@@ -12,9 +12,11 @@ const SECRET_FIELDS = new Set([
 ]);
 const SECRET_HINT = /"(?:temporaryAccessPass|password|newPassword|secretKey|clientSecret)"\s*:\s*(?!null)/;
 
-/** JSON text of `record` with secret fields nulled. Cheap for the common case: one regex test. */
-export function secretFreeJson(record: object): string {
-  const json = JSON.stringify(record);
+/**
+ * JSON text of `record` with secret fields nulled. Cheap for the common case: one regex test.
+ * `json`, when given, is the record's text as read (it must encode the same value) and is reused.
+ */
+export function secretFreeJson(record: object, json: string = JSON.stringify(record)): string {
   if (!SECRET_HINT.test(json)) return json;
   return JSON.stringify(record, (key, value) => (SECRET_FIELDS.has(key) && value != null ? null : value));
 }

@@ -48,6 +48,11 @@ export interface UpsertItem {
   record: unknown;
   provenance: Provenance;
   scope?: string;
+  /**
+   * The record's JSON text as read (one JSON Lines line), when the caller has it and `record` is
+   * exactly `JSON.parse(json)`: the store then keeps it instead of serialising the record again.
+   */
+  json?: string;
 }
 
 export interface ReplaceResult extends UpsertResult {
