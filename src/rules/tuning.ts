@@ -1,5 +1,6 @@
+import ipaddr from "ipaddr.js";
 import type { AllowlistEntry } from "../detect/config.js";
-import type { Finding, Triage } from "../detect/finding.js";
+import { type Finding, SEVERITIES, type Triage } from "../detect/finding.js";
 import type { PhoneMethod } from "../graph/types.js";
 import type { CaseSnapshot } from "../store/snapshot.js";
 import { normalizePhone, sha256Hex } from "./condition.js";
@@ -49,8 +50,9 @@ function live(entries: readonly AllowlistEntry[], kind: AllowlistEntry["kind"], 
 
 /**
  * Builds the tuning from a case: trusted IP named locations, the allowlist (expired entries
- * ignored), and the indicators of the findings that are neither suppressed nor triaged as false
- * positives (IPs from their evidence, device names, phone numbers of flagged phone methods).
+ * ignored), and the indicators of the findings that are not suppressed, not triaged as false
+ * positives, and either medium severity or worse or triaged as true positives: IPs from their
+ * evidence (outside the trusted ranges), device names, phone numbers of flagged phone methods.
  */
 export function tuningFromCase(
   snapshot: CaseSnapshot,
@@ -69,12 +71,39 @@ export function tuningFromCase(
   const falsePositive = new Set(
     (options.triage ?? []).filter((t) => t.verdict === "falsePositive").map((t) => t.findingId),
   );
-  const attack = findings.filter((f) => !f.suppressedBy && !falsePositive.has(f.id));
+  const truePositive = new Set(
+    (options.triage ?? []).filter((t) => t.verdict === "truePositive").map((t) => t.findingId),
+  );
+  // A low-severity finding's evidence is often the user's own activity; only what the responder
+  // confirmed, or what detection rated medium or worse, names the attacker.
+  const attack = findings.filter(
+    (f) =>
+      !f.suppressedBy &&
+      !falsePositive.has(f.id) &&
+      (truePositive.has(f.id) || SEVERITIES.indexOf(f.severity) >= SEVERITIES.indexOf("medium")),
+  );
+  const trustedRanges = trustedCidrs.flatMap((c) => {
+    try {
+      return [ipaddr.parseCIDR(c)];
+    } catch {
+      return [];
+    }
+  });
+  const trustedIp = (ip: string) => {
+    try {
+      const address = ipaddr.process(ip);
+      return trustedRanges.some((r) => address.kind() === r[0].kind() && address.match(r));
+    } catch {
+      return false;
+    }
+  };
   const ips = new Set<string>();
   const deviceNames = new Set<string>();
   const phones = new Set<string>();
   for (const finding of attack) {
-    for (const evidence of finding.evidence) if (evidence.ipAddress) ips.add(evidence.ipAddress);
+    for (const evidence of finding.evidence) {
+      if (evidence.ipAddress && !trustedIp(evidence.ipAddress)) ips.add(evidence.ipAddress);
+    }
     const object = finding.object;
     if (object.kind === "device") {
       const device = snapshot.devices.find(

@@ -107,12 +107,28 @@ const FINDINGS: Finding[] = [
     evidence: [{ kind: "audit", id: "y", summary: "", ipAddress: "198.51.100.5" }],
   }),
   finding({ id: "e", evidence: [{ kind: "audit", id: "z", summary: "", ipAddress: "192.0.2.77" }] }),
+  // Low severity: only a responder's true-positive verdict makes its evidence an indicator.
+  finding({
+    id: "g",
+    severity: "low",
+    evidence: [{ kind: "signin", id: "s1", summary: "", ipAddress: "192.0.2.90" }],
+  }),
+  finding({
+    id: "h",
+    severity: "low",
+    evidence: [{ kind: "signin", id: "s2", summary: "", ipAddress: "203.0.113.99" }],
+  }),
+  // Evidence inside a trusted range is never an attacker indicator.
+  finding({ id: "i", evidence: [{ kind: "signin", id: "s3", summary: "", ipAddress: "198.51.100.44" }] }),
 ];
 
 describe("tuning from a case", () => {
   const tuning = tuningFromCase(CASE, FINDINGS, {
     allowlist: ALLOWLIST,
-    triage: [{ findingId: "e", verdict: "falsePositive", decidedAt: T0 }],
+    triage: [
+      { findingId: "e", verdict: "falsePositive", decidedAt: T0 },
+      { findingId: "h", verdict: "truePositive", decidedAt: T0 },
+    ],
     now: NOW,
   });
 
@@ -126,9 +142,9 @@ describe("tuning from a case", () => {
     expect(tuning.allowedAccounts).toEqual(["helpdesk@contoso.com"]);
   });
 
-  test("indicators from findings that are not suppressed nor false positives", () => {
+  test("indicators: findings not suppressed nor false positives, medium or worse or confirmed, outside trusted ranges", () => {
     expect(tuning.indicators).toEqual({
-      ips: ["203.0.113.66"],
+      ips: ["203.0.113.66", "203.0.113.99"],
       deviceNames: ["DESKTOP-AB12CD34"],
       phones: ["+14255550100"],
     });
