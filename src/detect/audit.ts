@@ -174,6 +174,8 @@ export function methodTypeFromText(
     return "#microsoft.graph.fido2AuthenticationMethod";
   if (t.includes("windows hello")) return "#microsoft.graph.windowsHelloForBusinessAuthenticationMethod";
   if (t.includes("platform credential")) return "#microsoft.graph.platformCredentialAuthenticationMethod";
+  // "Authenticator App with Code" is the app as an OATH token; "with Notification and Code" is push.
+  if (t.includes("authenticator app with code")) return "#microsoft.graph.softwareOathAuthenticationMethod";
   if (t.includes("authenticator") || t.includes("passwordless phone") || t.includes("phone app"))
     return "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod";
   if (t.includes("oath") || t.includes("software token") || t.includes("third-party"))

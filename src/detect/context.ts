@@ -4,7 +4,7 @@ import type { DetectConfig } from "./config.js";
 import { type CidrRange, inRange, ipPrefix, parseCidr } from "./network.js";
 import { type PrivilegeInfo, privilegedUsers } from "./privileged.js";
 import { type ExtractedEvents, extractRegistrations } from "./registrations.js";
-import { isSuccess } from "./signins.js";
+import { errorCode, isFraudReport, isMfaFailure, isSuccess } from "./signins.js";
 import { HOUR, lowerBound, MINUTE, toMs } from "./time.js";
 
 /**
@@ -26,6 +26,11 @@ export interface IpPlace {
 
 export type BaselineAttribute = "country" | "city" | "asn" | "network" | "device" | "app";
 
+interface UserLog {
+  times: number[];
+  records: SignIn[];
+}
+
 interface Baseline {
   successTimes: number[];
   firstSeen: Map<string, number>;
@@ -42,9 +47,20 @@ export interface SprayIp {
 export class DetectContext {
   readonly usersById = new Map<string, User>();
   readonly userIdByUpn = new Map<string, string>();
-  readonly signInsByUser = new Map<string, TimedSignIn[]>();
+  /** Per user: sign-in times and records in two parallel arrays (no object per sign-in). */
+  private readonly logs = new Map<string, UserLog>();
+  private readonly timed = new Map<string, TimedSignIn[]>();
+  /** Denied / unanswered MFA prompts per user, time-sorted. */
+  readonly mfaFailuresByUser = new Map<string, TimedSignIn[]>();
+  /** Sign-ins where the user reported the prompt as fraud. */
+  readonly fraudSignIns: (TimedSignIn & { userId: string })[] = [];
+  /** Earliest audit in the case. */
+  readonly auditCoverageStart: number | undefined;
   readonly riskByUser = new Map<string, { time: number; risk: RiskDetection }[]>();
-  readonly ipPlaces = new Map<string, IpPlace>();
+  /** Where each address was seen, filled on demand (most addresses are never asked about). */
+  private readonly places = new Map<string, IpPlace>();
+  private readonly userPlaces = new Map<string, IpPlace | undefined>();
+  private placesIndexed = false;
   readonly privileged: Map<string, PrivilegeInfo>;
   readonly trustedRanges: { name: string; range: CidrRange }[] = [];
   readonly sprayIps = new Map<string, SprayIp>();
@@ -63,39 +79,53 @@ export class DetectContext {
     }
     let coverage = Number.POSITIVE_INFINITY;
     const failuresByIp = new Map<string, { time: number; userId: string }[]>();
+    let order: "ascending" | "descending" | "mixed" | undefined;
+    let previous = Number.NaN;
     for (const signIn of snapshot.signIns) {
       const time = toMs(signIn.createdDateTime);
       if (time === undefined) continue;
+      if (time !== previous && !Number.isNaN(previous)) {
+        const step = time > previous ? "ascending" : "descending";
+        order = order === undefined || order === step ? step : "mixed";
+      }
+      previous = time;
       coverage = Math.min(coverage, time);
       const userId = signIn.userId || this.userIdByUpn.get(signIn.userPrincipalName?.toLowerCase() ?? "");
       if (!userId) continue;
-      const list = this.signInsByUser.get(userId);
-      if (list) list.push({ time, signIn });
-      else this.signInsByUser.set(userId, [{ time, signIn }]);
+      const log = this.logs.get(userId);
+      if (log) {
+        log.times.push(time);
+        log.records.push(signIn);
+      } else this.logs.set(userId, { times: [time], records: [signIn] });
       const ip = signIn.ipAddress;
-      if (ip) {
-        const place = this.ipPlaces.get(ip);
-        const loc = signIn.location;
-        if (!place) {
-          this.ipPlaces.set(ip, {
-            country: loc?.countryOrRegion ?? undefined,
-            city: loc?.city ?? undefined,
-            asn: signIn.autonomousSystemNumber ?? undefined,
-          });
-        } else {
-          place.country ??= loc?.countryOrRegion ?? undefined;
-          place.city ??= loc?.city ?? undefined;
-          place.asn ??= signIn.autonomousSystemNumber ?? undefined;
-        }
-        if (signIn.status?.errorCode === 50126) {
-          const failures = failuresByIp.get(ip);
-          if (failures) failures.push({ time, userId });
-          else failuresByIp.set(ip, [{ time, userId }]);
-        }
+      // Failures are rare: classify them here, once, so no detection re-reads every sign-in.
+      const code = errorCode(signIn);
+      if (code === 0) continue;
+      if (code === 50126 && ip) {
+        const failures = failuresByIp.get(ip);
+        if (failures) failures.push({ time, userId });
+        else failuresByIp.set(ip, [{ time, userId }]);
       }
+      if (isMfaFailure(signIn)) {
+        const failures = this.mfaFailuresByUser.get(userId);
+        if (failures) failures.push({ time, signIn });
+        else this.mfaFailuresByUser.set(userId, [{ time, signIn }]);
+      }
+      if (isFraudReport(signIn)) this.fraudSignIns.push({ time, signIn, userId });
     }
     this.signInCoverageStart = coverage === Number.POSITIVE_INFINITY ? undefined : coverage;
-    for (const list of this.signInsByUser.values()) list.sort((a, b) => a.time - b.time);
+    // Exports and collections come time-ordered (Graph: newest first); re-sort only when they are not.
+    for (const log of this.logs.values()) {
+      if (order === "descending") {
+        log.times.reverse();
+        log.records.reverse();
+      } else if (order === "mixed") {
+        const index = log.times.map((_, i) => i).sort((a, b) => log.times[a]! - log.times[b]!);
+        log.times = index.map((i) => log.times[i]!);
+        log.records = index.map((i) => log.records[i]!);
+      }
+    }
+    for (const list of this.mfaFailuresByUser.values()) list.sort((a, b) => a.time - b.time);
     this.findSprayIps(failuresByIp);
 
     for (const risk of snapshot.riskDetections) {
@@ -115,7 +145,15 @@ export class DetectContext {
         if (range) this.trustedRanges.push({ name: location.displayName ?? location.id, range });
       }
     }
+    let auditStart = Number.POSITIVE_INFINITY;
+    for (const audit of snapshot.audits)
+      auditStart = Math.min(auditStart, toMs(audit.activityDateTime) ?? auditStart);
+    this.auditCoverageStart = auditStart === Number.POSITIVE_INFINITY ? undefined : auditStart;
+    const starts = [this.auditCoverageStart, this.signInCoverageStart].filter(
+      (t): t is number => t !== undefined,
+    );
     this.events = extractRegistrations(snapshot, {
+      windowStart: starts.length ? Math.min(...starts) : Number.NEGATIVE_INFINITY,
       responderAppIds: new Set(config.responderAppIds),
       companionWindowMs: config.thresholds.companionWindowMinutes * MINUTE,
       userIdByUpn: this.userIdByUpn,
@@ -130,17 +168,54 @@ export class DetectContext {
     return this.usersById.get(userId)?.userPrincipalName;
   }
 
+  /** A user's sign-ins, time-sorted (built on first use: most users are never asked about). */
   signIns(userId: string): TimedSignIn[] {
-    return this.signInsByUser.get(userId) ?? [];
+    let list = this.timed.get(userId);
+    if (!list) {
+      const log = this.logs.get(userId);
+      list = log ? log.records.map((signIn, i) => ({ time: log.times[i]!, signIn })) : [];
+      this.timed.set(userId, list);
+    }
+    return list;
   }
 
   /** Sign-ins of a user with from <= time < to. */
   signInsBetween(userId: string, from: number, to: number): TimedSignIn[] {
-    const list = this.signIns(userId);
-    return list.slice(
-      lowerBound(list, from, (entry) => entry.time),
-      lowerBound(list, to, (entry) => entry.time),
-    );
+    const log = this.logs.get(userId);
+    if (!log) return [];
+    const start = lowerBound(log.times, from, (time) => time);
+    const end = lowerBound(log.times, to, (time) => time);
+    const out: TimedSignIn[] = [];
+    for (let i = start; i < end; i++) out.push({ time: log.times[i]!, signIn: log.records[i]! });
+    return out;
+  }
+
+  /**
+   * Country, city and ASN of an address, from the sign-ins that came from it: the given user's (what
+   * baselines compare, and cheap), or — without a user — anyone's, indexed on first such request.
+   */
+  place(ip: string | null | undefined, userId?: string): IpPlace | undefined {
+    if (!ip) return undefined;
+    if (userId !== undefined) {
+      const key = `${userId}|${ip}`;
+      if (this.userPlaces.has(key)) return this.userPlaces.get(key);
+      const own = this.logs
+        .get(userId)
+        ?.records.find((signIn) => signIn.ipAddress === ip && signIn.location?.countryOrRegion);
+      const place = own ? placeFromSignIn(own) : undefined;
+      this.userPlaces.set(key, place);
+      return place;
+    }
+    if (!this.placesIndexed) {
+      this.placesIndexed = true;
+      for (const signIn of this.snapshot.signIns) {
+        const from = signIn.ipAddress;
+        if (from && !this.places.get(from)?.country && signIn.location?.countryOrRegion) {
+          this.places.set(from, placeFromSignIn(signIn));
+        }
+      }
+    }
+    return this.places.get(ip);
   }
 
   trustedLocation(ip: string | undefined): string | undefined {
@@ -152,7 +227,10 @@ export class DetectContext {
     let baseline = this.baselines.get(userId);
     if (baseline) return baseline;
     baseline = { successTimes: [], firstSeen: new Map(), hours: [] };
-    for (const { time, signIn } of this.signIns(userId)) {
+    const log = this.logs.get(userId) ?? { times: [], records: [] };
+    for (let i = 0; i < log.records.length; i++) {
+      const signIn = log.records[i]!;
+      const time = log.times[i]!;
       if (!isSuccess(signIn)) continue;
       baseline.successTimes.push(time);
       baseline.hours.push(new Date(time).getUTCHours());
@@ -217,7 +295,7 @@ export class DetectContext {
   unfamiliarIp(userId: string, ip: string | undefined, at: number): boolean | undefined {
     if (!ip || this.historySize(userId, at) < this.thresholds.baselineMinSignIns) return undefined;
     if (this.familiar(userId, "network", ipPrefix(ip), at)) return false;
-    const place = this.ipPlaces.get(ip);
+    const place = this.place(ip, userId);
     if (place?.country && !this.familiar(userId, "country", place.country, at)) return true;
     if (place?.asn !== undefined && !this.familiar(userId, "asn", place.asn, at)) return true;
     return place?.country === undefined && place?.asn === undefined;
@@ -257,6 +335,14 @@ export class DetectContext {
       }
     }
   }
+}
+
+function placeFromSignIn(signIn: SignIn): IpPlace {
+  return {
+    country: signIn.location?.countryOrRegion ?? undefined,
+    city: signIn.location?.city ?? undefined,
+    asn: signIn.autonomousSystemNumber ?? undefined,
+  };
 }
 
 function baselineKeys(signIn: SignIn): string[] {

@@ -85,7 +85,7 @@ export function riskEvidence(risk: RiskDetection): Evidence {
 export function registrationEvidence(context: DetectContext, registration: Registration): Evidence[] {
   const out: Evidence[] = registration.audits.map((audit) => {
     const evidence = auditEvidence(audit);
-    const place = evidence.ipAddress ? context.ipPlaces.get(evidence.ipAddress) : undefined;
+    const place = context.place(evidence.ipAddress, registration.userId);
     if (place?.country) evidence.location = [place.city, place.country].filter((p) => p).join(", ");
     return evidence;
   });
@@ -150,9 +150,9 @@ export function describeRegistration(registration: Registration): string {
   return `device ${what || registration.deviceObjectId || "unknown"} registered${by} at ${when} UTC`;
 }
 
-export function placeText(context: DetectContext, ip: string | undefined): string {
+export function placeText(context: DetectContext, ip: string | undefined, userId?: string): string {
   if (!ip) return "an unknown address";
-  const place = context.ipPlaces.get(ip);
+  const place = context.place(ip, userId);
   const where = [place?.city, place?.country].filter((part) => part).join(", ");
   const asn = place?.asn !== undefined ? ` AS${place.asn}` : "";
   return `${ip}${where ? ` (${where}${asn})` : asn ? ` (${asn.trim()})` : ""}`;

@@ -20,8 +20,20 @@ function parse(ip: string | null | undefined): Parsed | undefined {
   }
 }
 
+const prefixes = new Map<string, string | undefined>();
+
 /** The network an address belongs to for baseline purposes: /24 for IPv4, /48 for IPv6. */
 export function ipPrefix(ip: string | null | undefined): string | undefined {
+  if (!ip) return undefined;
+  // Parsing dominates baseline building; a user's addresses repeat across their sign-ins.
+  if (prefixes.has(ip)) return prefixes.get(ip);
+  const prefix = computePrefix(ip);
+  if (prefixes.size >= 500_000) prefixes.clear();
+  prefixes.set(ip, prefix);
+  return prefix;
+}
+
+function computePrefix(ip: string): string | undefined {
   const addr = parse(ip);
   if (!addr) return undefined;
   if (addr.kind() === "ipv4") return `${addr.toByteArray().slice(0, 3).join(".")}.0/24`;

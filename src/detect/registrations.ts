@@ -117,6 +117,8 @@ export interface ExtractOptions {
   responderAppIds: ReadonlySet<string>;
   companionWindowMs: number;
   userIdByUpn: ReadonlyMap<string, string>;
+  /** Earliest log time in the case: inventory objects created before it cannot have an audit trail here. */
+  windowStart: number;
 }
 
 export function extractRegistrations(snapshot: CaseSnapshot, options: ExtractOptions): ExtractedEvents {
@@ -144,13 +146,9 @@ export function extractRegistrations(snapshot: CaseSnapshot, options: ExtractOpt
         serviceEvents++;
         continue;
       }
-      // "User changed default / updated security info" change no method; only an admin's change of a
-      // phone method ("Admin updated security info") puts a new number on the account.
-      if (
-        kind === "methodChanged" &&
-        audit.activityDisplayName.trim().toLowerCase() !== "admin updated security info"
-      )
-        continue;
+      // "User changed default security info" adds nothing; an update ("User/Admin updated security
+      // info", e.g. a changed phone number) puts a new number on the account like a registration.
+      if (kind === "methodChanged" && /changed default/i.test(audit.activityDisplayName)) continue;
       const userId =
         resolveUser(target.id, target.upn) ??
         (kind === "methodRegisteredByUser" ? initiator.userId : undefined);
@@ -202,7 +200,7 @@ export function extractRegistrations(snapshot: CaseSnapshot, options: ExtractOpt
   }
 
   attachCompanions(methods, responderMethods, companions, options.companionWindowMs);
-  const windowStart = caseWindowStart(snapshot);
+  const windowStart = options.windowStart;
   resolveMethods(snapshot, [...methods, ...responderMethods], methods, windowStart);
   const devices = deviceGroups.registrations(resolveUser);
   resolveDevices(snapshot, devices, windowStart);
@@ -223,14 +221,6 @@ export function extractRegistrations(snapshot: CaseSnapshot, options: ExtractOpt
 function isOther(initiator: Initiator, userId: string): boolean {
   if (initiator.userId) return initiator.userId !== userId;
   return initiator.appId !== undefined || initiator.appName !== undefined;
-}
-
-/** Earliest log time in the case: inventory objects created before it cannot have an audit trail here. */
-function caseWindowStart(snapshot: CaseSnapshot): number {
-  let start = Number.POSITIVE_INFINITY;
-  for (const audit of snapshot.audits) start = Math.min(start, toMs(audit.activityDateTime) ?? start);
-  for (const signIn of snapshot.signIns) start = Math.min(start, toMs(signIn.createdDateTime) ?? start);
-  return start === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : start;
 }
 
 const COMPANION_TYPES = new Set<string | undefined>([
@@ -259,8 +249,15 @@ function attachCompanions(
   for (const companion of companions) {
     const candidates = byUser.get(companion.userId) ?? [];
     let best: MethodRegistration | undefined;
+    const correlationId = companion.audit.correlationId;
     for (const candidate of candidates) {
-      if (candidate.source !== "audit" || Math.abs(candidate.time - companion.time) > windowMs) continue;
+      if (candidate.source !== "audit") continue;
+      // One operation shares a correlation id: the surest partner.
+      if (correlationId && candidate.audits[0]?.correlationId === correlationId) {
+        best = candidate;
+        break;
+      }
+      if (Math.abs(candidate.time - companion.time) > windowMs) continue;
       const compatible = companion.methodType
         ? candidate.methodType === companion.methodType
         : COMPANION_TYPES.has(candidate.methodType);
@@ -589,8 +586,9 @@ function resolveDevices(
   for (const device of snapshot.devices) {
     if (claimed.has(device.id)) continue;
     const created = toMs(device.registrationDateTime);
+    if (created === undefined || created < windowStart) continue;
     const owner = ownerOf(device);
-    if (created === undefined || created < windowStart || !owner) continue;
+    if (!owner) continue;
     registrations.push({
       kind: "device",
       key: `inventory:${device.id}`,

@@ -254,7 +254,7 @@ describe("7-9 devices", () => {
     b.deviceAdded(alice, 1, {
       name: "DESKTOP-AB12CD34",
       osVersion: "10.0.19041.928",
-      userAgent: "Microsoft.OData.Client/7.12",
+      userAgent: "python-requests/2.31.0",
     });
     b.deviceAdded(alice, 30, { name: "ALICE-LAPTOP" });
     const found = byDetection(detect(b.snapshot()).findings, "tool-traces");

@@ -63,7 +63,7 @@ export const adminRegistered: Detection = {
           }
           if (initiator.userId && context.unfamiliarIp(initiator.userId, registration.ip, time) === true) {
             reasons.push(
-              `the admin acted from ${placeText(context, registration.ip)}, where they never signed in`,
+              `the admin acted from ${placeText(context, registration.ip, initiator.userId)}, where they never signed in`,
             );
             score += 30;
           }

@@ -85,7 +85,7 @@ export const deviceJoin: Detection = {
         anchor: registration.key,
         severity: high ? "high" : "medium",
         score: Math.min(score + 10, 95),
-        explanation: `${describeRegistration(registration)} from ${placeText(context, registration.ip)}: ${reasons.join("; ")}.`,
+        explanation: `${describeRegistration(registration)} from ${placeText(context, registration.ip, registration.userId)}: ${reasons.join("; ")}.`,
         evidence: [...evidence, ...registrationEvidence(context, registration)],
         recommendedActions: high ? [...actions, "revokeSessions"] : actions,
         ip: registration.ip,

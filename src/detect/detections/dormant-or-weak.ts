@@ -83,7 +83,7 @@ export const dormantOrWeak: Detection = {
         anchor: registration.key,
         severity: both ? "high" : "medium",
         score: Math.min(score, 90),
-        explanation: `${describeRegistration(registration)} from ${placeText(context, registration.ip)}: ${reasons.join("; ")}.`,
+        explanation: `${describeRegistration(registration)} from ${placeText(context, registration.ip, registration.userId)}: ${reasons.join("; ")}.`,
         evidence: [...evidence, ...registrationEvidence(context, registration)],
         recommendedActions: both ? [...actions, "revokeSessions", "resetPassword"] : actions,
         ip: registration.ip,

@@ -32,7 +32,7 @@ export const legacyStrongAuth: Detection = {
         anchor: registration.key,
         severity,
         score: severity === "medium" ? 55 : 30,
-        explanation: `${registration.label}${who} from ${placeText(context, registration.ip)}, with no matching "security info" record: a change through the legacy per-user MFA path${unfamiliar ? " from an unfamiliar place" : ""}.`,
+        explanation: `${registration.label}${who} from ${placeText(context, registration.ip, initiator.userId ?? registration.userId)}, with no matching "security info" record: a change through the legacy per-user MFA path${unfamiliar ? " from an unfamiliar place" : ""}.`,
         evidence: registrationEvidence(context, registration),
         recommendedActions: actions,
         ip: registration.ip,

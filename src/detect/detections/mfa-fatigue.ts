@@ -10,7 +10,7 @@ import {
   signInEvidence,
 } from "../detection.js";
 import type { Evidence } from "../finding.js";
-import { isFraudReport, isMfaFailure, isSuccess } from "../signins.js";
+import { isFraudReport, isSuccess } from "../signins.js";
 import { HOUR, MINUTE, toIso } from "../time.js";
 
 /**
@@ -42,8 +42,7 @@ export const mfaFatigue: Detection = {
     }
     const explained = new Set<string>();
 
-    for (const [userId, signIns] of context.signInsByUser) {
-      const failures = signIns.filter(({ signIn }) => isMfaFailure(signIn));
+    for (const [userId, failures] of context.mfaFailuresByUser) {
       if (failures.length < Math.min(t.fatigueMinFailures, t.fatigueUnfamiliarMinFailures)) continue;
       for (const cluster of clusters(failures, windowMs)) {
         const peak = peakCount(cluster, windowMs);
@@ -149,22 +148,20 @@ export const mfaFatigue: Detection = {
         locationSuppressible: false,
       });
     }
-    for (const [userId, signIns] of context.signInsByUser) {
-      for (const { signIn } of signIns) {
-        if (explained.has(signIn.id) || !isFraudReport(signIn)) continue;
-        out.push({
-          userId,
-          object: { kind: "user" },
-          anchor: signIn.id,
-          severity: "medium",
-          score: 55,
-          explanation: `The user reported an MFA prompt from ${signIn.ipAddress ?? "an unknown address"} as fraudulent: someone else has the password.`,
-          evidence: [signInEvidence(signIn, "MFA prompt reported as fraud")],
-          recommendedActions: ["resetPassword", "review"],
-          ip: signIn.ipAddress ?? undefined,
-          locationSuppressible: false,
-        });
-      }
+    for (const { userId, signIn } of context.fraudSignIns) {
+      if (explained.has(signIn.id)) continue;
+      out.push({
+        userId,
+        object: { kind: "user" },
+        anchor: signIn.id,
+        severity: "medium",
+        score: 55,
+        explanation: `The user reported an MFA prompt from ${signIn.ipAddress ?? "an unknown address"} as fraudulent: someone else has the password.`,
+        evidence: [signInEvidence(signIn, "MFA prompt reported as fraud")],
+        recommendedActions: ["resetPassword", "review"],
+        ip: signIn.ipAddress ?? undefined,
+        locationSuppressible: false,
+      });
     }
     return out;
   },

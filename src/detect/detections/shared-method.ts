@@ -22,17 +22,23 @@ interface Holder {
   office: boolean;
 }
 
-function addHolder(map: Map<string, Holder[]>, key: string, holder: Holder): void {
-  const list = map.get(key) ?? [];
-  const same = list.find((known) => known.userId === holder.userId);
+/** key (number / token / name) → userId → holder: one holder per account however often it appears. */
+type Holders = Map<string, Map<string, Holder>>;
+
+function addHolder(map: Holders, key: string, holder: Holder): void {
+  let byUser = map.get(key);
+  if (!byUser) {
+    byUser = new Map();
+    map.set(key, byUser);
+  }
+  const same = byUser.get(holder.userId);
   if (same) {
     same.method ??= holder.method;
     same.registration ??= holder.registration;
     same.time ??= holder.time;
     return;
   }
-  list.push(holder);
-  map.set(key, list);
+  byUser.set(holder.userId, holder);
 }
 
 export const sharedMethod: Detection = {
@@ -46,9 +52,9 @@ export const sharedMethod: Detection = {
     { stream: "audits", check: "Authenticator device tokens in Update user records" },
   ],
   run(context) {
-    const phones = new Map<string, Holder[]>();
-    const tokens = new Map<string, Holder[]>();
-    const names = new Map<string, Holder[]>();
+    const phones: Holders = new Map();
+    const tokens: Holders = new Map();
+    const names: Holders = new Map();
     const registrationOf = new Map<string, MethodRegistration>();
     for (const registration of context.events.methods) {
       if (registration.method)
@@ -96,8 +102,9 @@ export const sharedMethod: Detection = {
       }
     }
     const out: DraftFinding[] = [];
-    for (const [phone, holders] of phones) {
-      if (holders.length < 2) continue;
+    for (const [phone, byUser] of phones) {
+      if (byUser.size < 2) continue;
+      const holders = [...byUser.values()];
       const allOffice = holders.every((holder) => holder.office);
       out.push(
         ...findingsFor(context, holders, `phone:${phone}`, {
@@ -107,8 +114,9 @@ export const sharedMethod: Detection = {
         }),
       );
     }
-    for (const [token, holders] of tokens) {
-      if (holders.length < 2) continue;
+    for (const [token, byUser] of tokens) {
+      if (byUser.size < 2) continue;
+      const holders = [...byUser.values()];
       out.push(
         ...findingsFor(context, holders, `token:${token}`, {
           what: `the same Authenticator app instance (device token fingerprint ${token})`,
@@ -118,8 +126,9 @@ export const sharedMethod: Detection = {
       );
     }
     // Device names are weak: "iPhone" is on thousands of accounts. Only rare names count, and low.
-    for (const [name, holders] of names) {
-      if (holders.length < 2 || holders.length > 3) continue;
+    for (const [name, byUser] of names) {
+      if (byUser.size < 2 || byUser.size > 3) continue;
+      const holders = [...byUser.values()];
       if (/^(i?phone|ipad|android|samsung|pixel|sm-|galaxy|moto|oneplus|xiaomi|redmi|huawei)/i.test(name))
         continue;
       out.push(

@@ -17,7 +17,11 @@ const TOOL_OS_BUILDS: Readonly<Record<string, string>> = {
   "10.0.19041.804": "AADInternals' default Windows build",
 };
 const TOOL_NAME = /^DESKTOP-[A-Z0-9]{8}$/;
-const TOOL_AGENT = /Microsoft\.OData\.Client|AADInternals|python-requests|roadtx|roadtools|aiohttp/i;
+/**
+ * Client user agents of the tools. Not Microsoft.OData.Client: Core Directory writes it on the
+ * "Add device" record of every DRS registration, so only the registering client's agent counts.
+ */
+const TOOL_AGENT = /AADInternals|python-requests|roadtx|roadtools|aiohttp|WindowsPowerShell/i;
 
 /**
  * 9. Traces of ROADtools / AADInternals / phishing kits: their default device name and OS build,
@@ -76,7 +80,7 @@ export const toolTraces: Detection = {
       }
       if (score === 0) continue;
       if (score < 75 && context.unfamiliarIp(userId, registration.ip, time) === true) {
-        reasons.push(`from ${placeText(context, registration.ip)}, where the user never signed in`);
+        reasons.push(`from ${placeText(context, registration.ip, userId)}, where the user never signed in`);
         score += 20;
       }
       const { object, actions } = registrationObject(context, registration);

@@ -29,7 +29,7 @@ export const unusualOrigin: Detection = {
       const { userId, time, ip } = registration;
       const history = context.historySize(userId, time);
       if (history < t.baselineMinSignIns) continue;
-      const place = context.ipPlaces.get(ip);
+      const place = context.place(ip, userId);
       const reasons: string[] = [];
       let score = 0;
       if (place?.country && !context.familiar(userId, "country", place.country, time)) {
@@ -61,7 +61,7 @@ export const unusualOrigin: Detection = {
         anchor: registration.key,
         severity: strong ? "medium" : "low",
         score: Math.min(score + 15, 90),
-        explanation: `${describeRegistration(registration)} from ${placeText(context, ip)}: ${reasons.join("; ")}.`,
+        explanation: `${describeRegistration(registration)} from ${placeText(context, ip, userId)}: ${reasons.join("; ")}.`,
         evidence: registrationEvidence(context, registration),
         recommendedActions: actions,
         ip,
