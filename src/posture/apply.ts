@@ -118,15 +118,16 @@ async function applyOne(
   try {
     if (proposal.action === "create") {
       // A kill between POST and the journal entry must not create a second copy on re-run.
-      await pacer.slot();
-      const existing = await graph.request<ODataCollection<ConditionalAccessPolicy>>({
-        method: "GET",
-        path: POLICIES,
-        query: {
-          $filter: `displayName eq ${odataString(proposal.body.displayName)}`,
-          $select: "id,displayName,state",
-        },
-      });
+      const existing = await pacer.run(() =>
+        graph.request<ODataCollection<ConditionalAccessPolicy>>({
+          method: "GET",
+          path: POLICIES,
+          query: {
+            $filter: `displayName eq ${odataString(proposal.body.displayName)}`,
+            $select: "id,displayName,state",
+          },
+        }),
+      );
       const found = existing.body.value[0];
       if (found) {
         return {
@@ -137,11 +138,12 @@ async function applyOne(
         };
       }
     } else {
-      await pacer.slot();
-      const current = await graph.request<ConditionalAccessPolicy>({
-        method: "GET",
-        path: `${POLICIES}/${encodeURIComponent(proposal.policyId!)}`,
-      });
+      const current = await pacer.run(() =>
+        graph.request<ConditionalAccessPolicy>({
+          method: "GET",
+          path: `${POLICIES}/${encodeURIComponent(proposal.policyId!)}`,
+        }),
+      );
       if (current.body.state === "enabled") {
         const detail =
           "the policy is enforced now; mfa-evict never edits an enforced policy (re-run posture --propose)";
@@ -167,21 +169,20 @@ async function applyOne(
         body: proposal.body,
       },
     });
-    await pacer.slot();
     let policyId = proposal.policyId;
     if (proposal.action === "create") {
-      const created = await graph.request<ConditionalAccessPolicy>({
-        method: "POST",
-        path: POLICIES,
-        body: proposal.body,
-      });
+      const created = await pacer.run(() =>
+        graph.request<ConditionalAccessPolicy>({ method: "POST", path: POLICIES, body: proposal.body }),
+      );
       policyId = created.body.id;
     } else {
-      await graph.request({
-        method: "PATCH",
-        path: `${POLICIES}/${encodeURIComponent(proposal.policyId!)}`,
-        body: proposal.body,
-      });
+      await pacer.run(() =>
+        graph.request({
+          method: "PATCH",
+          path: `${POLICIES}/${encodeURIComponent(proposal.policyId!)}`,
+          body: proposal.body,
+        }),
+      );
     }
     const status = proposal.action === "create" ? "created" : "updated";
     journal.append({

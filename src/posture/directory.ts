@@ -116,6 +116,33 @@ export class DirectoryIndex {
     return [...users];
   }
 
+  /**
+   * Groups under `rootIds` (the roots and every nested group) whose members are not in the case:
+   * nobody can be placed in them, so coverage through them is unknown rather than absent.
+   */
+  unresolvedGroups(rootIds: Iterable<string>): { groupId: string; name: string; nestedIn?: string }[] {
+    const out: { groupId: string; name: string; nestedIn?: string }[] = [];
+    const seen = new Set<string>();
+    const queue: [string, string | undefined][] = [...rootIds].map((id) => [id, undefined]);
+    while (queue.length > 0) {
+      const [groupId, parent] = queue.shift()!;
+      if (seen.has(groupId)) continue;
+      seen.add(groupId);
+      const members = this.snapshot.groupMembers.get(groupId);
+      if (!members) {
+        out.push({
+          groupId,
+          name: this.groupName(groupId),
+          ...(parent ? { nestedIn: this.groupName(parent) } : {}),
+        });
+        continue;
+      }
+      for (const member of members)
+        if (member["@odata.type"] === GROUP_TYPE) queue.push([member.id, groupId]);
+    }
+    return out;
+  }
+
   rolesOf(userId: string): RoleHolding[] {
     return this.roles.get(userId) ?? [];
   }

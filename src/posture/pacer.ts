@@ -17,21 +17,29 @@ export const CONDITIONAL_ACCESS_INTERVAL_MS = 1_000;
 
 export class RequestPacer {
   private next = 0;
-  private queue: Promise<void> = Promise.resolve();
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly intervalMs: number = CONDITIONAL_ACCESS_INTERVAL_MS,
     private readonly clock: PacerClock = realClock,
   ) {}
 
-  /** Resolves when the caller may send its request; callers are served in order. */
-  slot(): Promise<void> {
+  /**
+   * Runs `send` once its turn comes: callers go one at a time, in order, and each starts at least
+   * `intervalMs` after the previous one finished — measured from the answer, not the send, so
+   * network delay cannot bunch two requests into the same second at the server.
+   */
+  run<T>(send: () => Promise<T>): Promise<T> {
     const turn = this.queue.then(async () => {
       const wait = this.next - this.clock.now();
       if (wait > 0) await this.clock.sleep(wait);
-      this.next = this.clock.now() + this.intervalMs;
+      try {
+        return await send();
+      } finally {
+        this.next = this.clock.now() + this.intervalMs;
+      }
     });
-    this.queue = turn;
+    this.queue = turn.catch(() => undefined);
     return turn;
   }
 }

@@ -30,6 +30,14 @@ export function renderReport(report: PostureReport): string {
       `Not in the case: ${report.missingStreams.join(", ")} — checks that need them are marked N/A.`,
     );
   }
+  if (report.unresolvedGroups.length > 0) {
+    const groups = report.unresolvedGroups.map(
+      (g) => `${printable(g.name)}${g.nestedIn ? ` (nested in ${printable(g.nestedIn)})` : ""}`,
+    );
+    lines.push(
+      `Group membership not in the case for: ${groups.join(", ")} — coverage through these groups is unknown.`,
+    );
+  }
   lines.push(
     report.breakGlass.length > 0
       ? `Break-glass: ${report.breakGlass.map((b) => `${printable(b.userPrincipalName)} (${printable(b.source)})`).join("; ")}`

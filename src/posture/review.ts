@@ -21,6 +21,15 @@ export function reviewPosture(
   return reviewContext(buildContext(snapshot, findings, options));
 }
 
+function policyGroups(ctx: PostureContext): Set<string> {
+  const ids = new Set<string>();
+  for (const policy of ctx.policies) {
+    const users = policy.conditions.users;
+    for (const id of [...(users?.includeGroups ?? []), ...(users?.excludeGroups ?? [])]) ids.add(id);
+  }
+  return ids;
+}
+
 export function reviewContext(ctx: PostureContext): PostureReport {
   const coverage = ctx.policiesCollected ? userCoverage(ctx) : [];
   const checks = [...POLICY_CHECKS.map((check) => check(ctx)), affectedAndPrivilegedCovered(ctx, coverage)];
@@ -32,6 +41,7 @@ export function reviewContext(ctx: PostureContext): PostureReport {
     breakGlass: ctx.breakGlass,
     affectedUserIds: [...ctx.affectedUserIds],
     missingStreams: POSTURE_STREAMS.filter((stream) => ctx.snapshot.missing.has(stream)),
+    unresolvedGroups: ctx.dir.unresolvedGroups(policyGroups(ctx)),
     checks,
     coverage,
     counts,

@@ -98,6 +98,11 @@ export interface PostureReport {
   affectedUserIds: string[];
   /** Streams the case does not hold, which left some checks not applicable. */
   missingStreams: string[];
+  /**
+   * Groups that policies target (directly or nested) whose members are not in the case (not
+   * collected, or empty): coverage through them could not be resolved.
+   */
+  unresolvedGroups: { groupId: string; name: string; nestedIn?: string }[];
   checks: PostureCheck[];
   coverage: UserCoverage[];
   counts: Record<CheckResult, number>;

@@ -238,11 +238,30 @@ describe("posture --apply", () => {
 });
 
 describe("request pacing", () => {
-  test("concurrent callers are served in order, each at least the interval after the previous", async () => {
+  test("callers run one at a time, in order, each starting at least the interval after the previous answer", async () => {
     const clock = fakeClock();
     const pacer = new RequestPacer(1_000, clock);
-    const times: number[] = [];
-    await Promise.all(Array.from({ length: 4 }, () => pacer.slot().then(() => times.push(clock.now()))));
-    expect(times.map((t) => t - times[0])).toEqual([0, 1_000, 2_000, 3_000]);
+    const spans: [number, number][] = [];
+    const send = (latency: number) => async () => {
+      const start = clock.now();
+      await clock.sleep(latency);
+      spans.push([start, clock.now()]);
+    };
+    await Promise.all([pacer.run(send(300)), pacer.run(send(50)), pacer.run(send(0))]);
+    const base = spans[0][0];
+    expect(spans.map(([s, e]) => [s - base, e - base])).toEqual([
+      [0, 300],
+      [1_300, 1_350],
+      [2_350, 2_350],
+    ]);
+  });
+
+  test("a failed request still spaces the next one", async () => {
+    const clock = fakeClock();
+    const pacer = new RequestPacer(1_000, clock);
+    await expect(pacer.run(async () => Promise.reject(new Error("429")))).rejects.toThrow("429");
+    const started = clock.now();
+    await pacer.run(async () => undefined);
+    expect(clock.now() - started).toBe(1_000);
   });
 });

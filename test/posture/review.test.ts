@@ -264,6 +264,25 @@ describe("posture edge cases", () => {
     expect(check(report, "ca.legacyAuthBlocked").summary).toMatch(/not in the case/);
   });
 
+  test("an excluded group whose nested members are not in the case makes the affected-user check a warning, not a pass", () => {
+    const base = tenant("bad");
+    const groupMembers = new Map(base.groupMembers);
+    groupMembers.delete(ID.finance);
+    const report = reviewPosture({ ...base, groupMembers }, FINDINGS, { now: NOW });
+    expect(report.unresolvedGroups).toEqual([
+      { groupId: ID.finance, name: "Finance", nestedIn: "Travelers" },
+    ]);
+    expect(check(report, "exc.affectedUsersExcluded")).toMatchObject({
+      result: "warning",
+      evidence: [
+        expect.objectContaining({
+          ref: ID.finance,
+          note: "membership not collected (nested in excluded group Travelers)",
+        }),
+      ],
+    });
+  });
+
   test("security defaults with no CA policy satisfy MFA for all users but warn about registration", () => {
     const report = reviewPosture(
       tenant("good", {

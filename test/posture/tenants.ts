@@ -85,7 +85,7 @@ const GROUPS: Group[] = [
 ];
 
 /** Alice is in Finance, Finance is nested in Travelers; Carol holds User Administrator through Tier0 Admins. */
-const GROUP_MEMBERS = new Map<string, DirectoryObjectRef[]>([
+export const GROUP_MEMBERS = new Map<string, DirectoryObjectRef[]>([
   [ID.finance, [userRef(ID.alice, "alice@contoso.com")]],
   [ID.travelers, [groupRef(ID.finance)]],
   [ID.tier0, [userRef(ID.carol, "carol@contoso.com")]],
@@ -367,8 +367,8 @@ export function tenant(kind: "good" | "bad", overrides: Partial<CaseSnapshot> = 
     registrationDetails: [],
     devices: [
       {
-        id: "dev-1",
-        deviceId: "d-1",
+        id: "44444444-0000-0000-0000-000000000001",
+        deviceId: "44444444-0000-0000-0000-0000000000d1",
         displayName: "DESKTOP-ROGUE",
         registeredOwners: [userRef(ID.dave, "dave@contoso.com")],
       },
@@ -460,7 +460,11 @@ export const FINDINGS: Finding[] = [
     score: 75,
     userId: ID.dave,
     userPrincipalName: "dave@contoso.com",
-    object: { kind: "device", deviceObjectId: "dev-1", deviceId: "d-1" },
+    object: {
+      kind: "device",
+      deviceObjectId: "44444444-0000-0000-0000-000000000001",
+      deviceId: "44444444-0000-0000-0000-0000000000d1",
+    },
     explanation: "A device was registered for Dave from an unfamiliar IP without MFA.",
     evidence: [],
     recommendedActions: ["disableDevice"],

@@ -159,6 +159,28 @@ export function affectedUsersExcluded(ctx: PostureContext): PostureCheck {
       });
     }
   }
+  if (evidence.length === 0) {
+    // An excluded group whose (nested) members are not in the case may still hold an affected user.
+    const excludedGroups = ctx.policies.flatMap((p) =>
+      p.state === "disabled" ? [] : (p.conditions.users?.excludeGroups ?? []),
+    );
+    const unknown = ctx.dir.unresolvedGroups(excludedGroups);
+    if (unknown.length > 0) {
+      return makeCheck(
+        AFFECTED_EXCLUDED,
+        "warning",
+        `No affected user is excluded as far as the case shows, but the members of ${unknown.length} excluded group(s) are not in the case.`,
+        unknown.map((g) => ({
+          ref: g.groupId,
+          name: g.name,
+          setting: "groupMembers",
+          value: null,
+          note: `membership not collected${g.nestedIn ? ` (nested in excluded group ${g.nestedIn})` : ""}`,
+        })),
+        "Collect the members of these groups (they may hold affected users) and run posture again.",
+      );
+    }
+  }
   return makeCheck(
     AFFECTED_EXCLUDED,
     evidence.length > 0 ? "fail" : "pass",
