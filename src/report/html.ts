@@ -186,9 +186,10 @@ function rulesSection(input: ReportInput): SafeHtml {
   if (!input.rules) return html`<section><h2>Detection rules</h2><p>No rules exported yet.</p></section>`;
   const rows = input.rules.map(
     (r) =>
-      html`<tr><td>${r.format}</td><td>${r.name}<br><span class="muted">${r.id}</span></td><td>${r.severity}</td><td>${r.technique ?? ""}</td><td>${r.file ?? ""}</td></tr>`,
+      html`<tr><td>${r.name}<br><span class="muted">${r.id}</span></td><td>${r.severity}</td><td>${r.technique ?? ""}</td><td>${r.formats.join(", ")}</td></tr>`,
   );
-  return html`<section><h2>Detection rules</h2><table><tr><th>format</th><th>rule</th><th>severity</th><th>technique</th><th>file</th></tr>${rows}</table></section>`;
+  return html`<section><h2>Detection rules</h2><p>Export them with <code>mfa-evict rules --format kql|sigma --out DIR --case FILE</code> (tuned to this tenant).</p>
+<table><tr><th>rule</th><th>severity</th><th>technique</th><th>formats</th></tr>${rows}</table></section>`;
 }
 
 function coverageSection(input: ReportInput): SafeHtml {

@@ -57,10 +57,10 @@ export interface PostureResult {
 export interface RuleSummary {
   id: string;
   name: string;
-  format: "kql" | "sigma";
+  /** The formats the rule exports to (`kql` always; `sigma` where Sigma can express it). */
+  formats: ("kql" | "sigma")[];
   severity: string;
   technique?: string;
-  file?: string;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = {

@@ -24,8 +24,9 @@ export interface PlanView {
   warnings: string[];
 }
 
+/** The outcome per user, as `apply --yes` summarises it. */
 export interface ApplyView {
   done: number;
   skipped: number;
-  failed: { userPrincipalName: string; step: string; reason: string }[];
+  failed: { userPrincipalName: string; status: string; reason: string }[];
 }

@@ -127,8 +127,8 @@ ${users}
 export function applyResultPage(plan: PlanView, result: ApplyView): string {
   return layout(
     `Applied plan ${plan.id}`,
-    html`<p>${result.done} step(s) done, ${result.skipped} skipped, ${result.failed.length} failed.</p>
-${result.failed.length ? html`<table><tr><th>user</th><th>step</th><th>reason</th></tr>${result.failed.map((f) => html`<tr><td>${f.userPrincipalName}</td><td>${f.step}</td><td>${f.reason}</td></tr>`)}</table>` : ""}
+    html`<p>${result.done} user(s) evicted and verified, ${result.skipped} skipped, ${result.failed.length} failed or refused.</p>
+${result.failed.length ? html`<table><tr><th>user</th><th>outcome</th><th>reason</th></tr>${result.failed.map((f) => html`<tr><td>${f.userPrincipalName}</td><td>${f.status}</td><td>${f.reason}</td></tr>`)}</table>` : ""}
 <p>Run <code>mfa-evict verify</code> to re-read the affected users.</p>`,
   );
 }

@@ -99,7 +99,7 @@ describe.skipIf(!executablePath)(
         page.getByRole("button", { name: "Apply this plan" }).click(),
       ]);
       await page.waitForLoadState();
-      expect(await page.locator("body").textContent()).toContain("2 step(s) done");
+      expect(await page.locator("body").textContent()).toContain("2 user(s) evicted and verified");
       expect(backend.applied).toEqual(["plan-1"]);
       expect(dialogs).toEqual([]);
       expect(await page.title()).not.toContain("pwned");

@@ -97,7 +97,7 @@ describe("triage console", () => {
       form({ confirm: "o'brien@contoso.com, ana@contoso.com" }),
     );
     expect(right.status).toBe(200);
-    expect(await right.text()).toContain("2 step(s) done");
+    expect(await right.text()).toContain("2 user(s) evicted and verified");
     expect(backend.applied).toEqual(["plan-1"]);
   });
 

@@ -8,7 +8,9 @@ import { register as importCommand } from "./import.js";
 import { register as journalCommand } from "./journal.js";
 import { register as planCommand } from "./plan.js";
 import { register as postureCommand } from "./posture.js";
+import { register as reportCommand } from "./report.js";
 import { register as rulesCommand } from "./rules.js";
+import { register as serveCommand } from "./serve.js";
 import { register as statusCommand } from "./status.js";
 import { register as verifyCommand } from "./verify.js";
 import { register as watchCommand } from "./watch.js";
@@ -24,7 +26,9 @@ export const commands: ((program: Command) => void)[] = [
   journalCommand,
   planCommand,
   postureCommand,
+  reportCommand,
   rulesCommand,
+  serveCommand,
   statusCommand,
   verifyCommand,
   watchCommand,
