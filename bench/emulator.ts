@@ -8,10 +8,14 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { startEmulator } from "../src/emulator/index.js";
+import { loadTlsMaterial } from "../src/emulator/tls.js";
 import { RESPONDER, tinyTenant, USERS } from "../test/support/emulator-tenant.js";
 
 export interface EmulatorBenchResult {
@@ -26,6 +30,11 @@ export interface EmulatorBenchResult {
   serverCpuMicrosPerRequest: number;
   /** 1 s / server CPU per request: what one free core sustains, independent of machine load. */
   capacityPerCore: number;
+  /**
+   * The same client against a bare Node HTTPS server answering a fixed body, measured just after:
+   * the machine's ceiling right now, so the emulator's figure can be read on a loaded machine.
+   */
+  bareHttps: { requestsPerSecond: number; serverCpuMicrosPerRequest: number };
 }
 
 interface WorkerInput {
@@ -72,21 +81,64 @@ export async function benchEmulator(
       seconds: options.seconds ?? 5,
       connections: options.connections ?? 16,
     };
-    const cpuBefore = process.cpuUsage();
-    const result = await runWorker(input);
-    const cpu = process.cpuUsage(cpuBefore);
-    const perRequest = (cpu.user + cpu.system) / Math.max(1, result.requests + result.errors);
-    return {
-      ...result,
-      serverCpuMicrosPerRequest: Math.round(perRequest),
-      capacityPerCore: Math.round(1e6 / perRequest),
-    };
+    const measured = await measure(input);
+    const bareHttps = await measureBareHttps(
+      input,
+      JSON.stringify((await emulatorBody(emu.graphUrl, input)) ?? {}),
+    );
+    return { ...measured, bareHttps };
   } finally {
     await emu.close();
   }
 }
 
-type WorkerResult = Omit<EmulatorBenchResult, "serverCpuMicrosPerRequest" | "capacityPerCore">;
+/** Runs the worker against `input` and adds the server-side CPU cost (this process serves). */
+async function measure(input: WorkerInput): Promise<Omit<EmulatorBenchResult, "bareHttps">> {
+  const cpuBefore = process.cpuUsage();
+  const result = await runWorker(input);
+  const cpu = process.cpuUsage(cpuBefore);
+  const perRequest = (cpu.user + cpu.system) / Math.max(1, result.requests + result.errors);
+  return {
+    ...result,
+    serverCpuMicrosPerRequest: Math.round(perRequest),
+    capacityPerCore: Math.round(1e6 / perRequest),
+  };
+}
+
+/** One emulator answer, so the bare server sends a body of the same size. */
+async function emulatorBody(origin: string, input: WorkerInput): Promise<unknown> {
+  const pool = new Pool(origin, { connect: { ca: readFileSync(input.caPath) } });
+  const response = await pool.request({
+    path: input.path,
+    method: "GET",
+    headers: { authorization: `Bearer ${input.token}` },
+  });
+  const body = await response.body.json();
+  await pool.close();
+  return body;
+}
+
+async function measureBareHttps(input: WorkerInput, body: string): Promise<EmulatorBenchResult["bareHttps"]> {
+  const tls = await loadTlsMaterial(path.dirname(input.caPath));
+  const server = createServer({ key: tls.key, cert: tls.cert }, (_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  try {
+    const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const result = await measure({ ...input, origin });
+    return {
+      requestsPerSecond: result.requestsPerSecond,
+      serverCpuMicrosPerRequest: result.serverCpuMicrosPerRequest,
+    };
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+type WorkerResult = Omit<EmulatorBenchResult, "serverCpuMicrosPerRequest" | "capacityPerCore" | "bareHttps">;
 
 function runWorker(input: WorkerInput): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
@@ -147,7 +199,7 @@ async function worker(input: WorkerInput): Promise<WorkerResult> {
 }
 
 export function markdownRow(r: EmulatorBenchResult): string {
-  return `| emulator: simple GETs, throttling off (${r.connections} keep-alive connections) | ${r.requestsPerSecond.toLocaleString("en-US")} GETs/s | p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms | server CPU ${r.serverCpuMicrosPerRequest} µs/request ≈ ${r.capacityPerCore.toLocaleString("en-US")} GETs/s per free core | target ≥ 5,000 GETs/s |`;
+  return `| emulator: simple GETs, throttling off (${r.connections} keep-alive connections) | ${r.requestsPerSecond.toLocaleString("en-US")} GETs/s | p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms | server CPU ${r.serverCpuMicrosPerRequest} µs/request ≈ ${r.capacityPerCore.toLocaleString("en-US")} GETs/s per free core; bare Node HTTPS at the same moment ${r.bareHttps.requestsPerSecond.toLocaleString("en-US")}/s, ${r.bareHttps.serverCpuMicrosPerRequest} µs/request | target ≥ 5,000 GETs/s |`;
 }
 
 async function main(): Promise<void> {
@@ -163,7 +215,7 @@ async function main(): Promise<void> {
     connections: values.connections ? Number(values.connections) : undefined,
   });
   process.stdout.write(
-    `emulator: ${result.requests} GETs in ${result.seconds} s = ${result.requestsPerSecond} GETs/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, errors ${result.errors}; server CPU ${result.serverCpuMicrosPerRequest} µs/request (≈ ${result.capacityPerCore} GETs/s per free core)\n${markdownRow(result)}\n`,
+    `emulator: ${result.requests} GETs in ${result.seconds} s = ${result.requestsPerSecond} GETs/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, errors ${result.errors}; server CPU ${result.serverCpuMicrosPerRequest} µs/request (≈ ${result.capacityPerCore} GETs/s per free core); bare Node HTTPS now: ${result.bareHttps.requestsPerSecond} req/s, ${result.bareHttps.serverCpuMicrosPerRequest} µs/request\n${markdownRow(result)}\n`,
   );
 }
 
