@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { RunningEmulator } from "../src/emulator/index.js";
+import { type RunningEmulator, TenantSourceUnavailable } from "../src/emulator/index.js";
 import { serveEmulator } from "../src/emulator/run.js";
 
 export interface DemoEmulator {
@@ -34,6 +34,12 @@ export async function withDemoEmulator<T>(
     tenantFile: options.tenantFile,
     scenario: options.tenantFile ? undefined : (options.scenario ?? "demo"),
     seed: options.seed ?? "demo",
+  }).catch(async (error: unknown) => {
+    if (!(error instanceof TenantSourceUnavailable) || options.tenantFile) throw error;
+    // Until the scenario catalogue is in the build, the demo runs on the emulator's own test tenant.
+    process.stderr.write(`demo: ${error.message}; using the emulator's small test tenant instead\n`);
+    const { tinyTenant } = await import("../test/support/emulator-tenant.js");
+    return serveEmulator({ writeEnv: envFile, tenant: tinyTenant(), seed: options.seed ?? "demo" });
   });
   try {
     return await body({ emu, envFile });

@@ -61,6 +61,9 @@ export interface RunningEmulator {
 
 export const DEFAULT_AUDIT_DELAY_MS = 1_000;
 
+/** Raised when a scenario or a generated tenant is asked for but the tenant module cannot build it. */
+export class TenantSourceUnavailable extends Error {}
+
 /** Validates a tenant document; the error names each bad record path and the reason. */
 export function validateTenant(document: unknown, source = "tenant"): TenantDocument {
   const parsed = tenantDocumentSchema.safeParse(document);
@@ -72,7 +75,11 @@ export function validateTenant(document: unknown, source = "tenant"): TenantDocu
 
 async function resolveTenant(options: EmulatorOptions): Promise<TenantDocument> {
   if (options.tenant) return validateTenant(options.tenant);
-  throw new Error("startEmulator needs a tenant (scenarios and generated tenants are not available yet)");
+  throw new TenantSourceUnavailable(
+    options.scenario
+      ? `scenario '${options.scenario}' cannot be built: the scenario catalogue is not available in this build`
+      : "startEmulator needs a tenant: generated tenants are not available in this build",
+  );
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
