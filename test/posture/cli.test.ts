@@ -2,7 +2,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Command } from "commander";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { register } from "../../src/cli/commands/posture.js";
+import { UsageError } from "../../src/cli/errors.js";
 import { writeCase } from "./case-file.js";
 import { FINDINGS, ID, tenant } from "./tenants.js";
 
@@ -28,7 +31,24 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("mfa-evict posture", () => {
+/** The command in-process (commander + the module), capturing stdout: fast, no tsx start-up per case. */
+async function inProcess(...args: string[]): Promise<string> {
+  const program = new Command("mfa-evict").exitOverride();
+  register(program);
+  let out = "";
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  try {
+    await program.parseAsync(["node", "mfa-evict", "posture", ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  return out;
+}
+
+describe("mfa-evict posture (the binary)", () => {
   test("--json prints the review of the case, with affected users from the stored findings", () => {
     const { status, stdout } = run("--case", caseFile, "--json");
     expect(status).toBe(0);
@@ -43,43 +63,42 @@ describe("mfa-evict posture", () => {
     );
   });
 
-  test("the text review names results, ids, evidence and fixes", () => {
-    const { status, stdout } = run("--case", caseFile, "--break-glass", "breakglass01@contoso.com");
-    expect(status).toBe(0);
-    expect(stdout).toMatch(/^Posture review: \d+ fail/);
-    expect(stdout).toContain("Break-glass: breakglass01@contoso.com (designated)");
-    expect(stdout).toContain("FAIL  ca.deviceCodeFlowBlocked [MS.AAD.3.9v1, MT.1052]");
-    expect(stdout).toContain("gaps: no-mfa-for-sign-in");
-  });
-
-  test("--propose writes the bodies and manifest; --apply without --yes is a dry run", () => {
-    const out = path.join(dir, "fixes");
-    const propose = run("--case", caseFile, "--propose", "--out", out);
-    expect(propose.status).toBe(0);
-    expect(propose.stdout).toMatch(/^8 proposal\(s\) written/);
-    expect(readdirSync(out)).toContain("manifest.json");
-    const dry = run("--case", caseFile, "--apply", out);
-    expect(dry.status).toBe(0);
-    expect(dry.stdout).toMatch(/^Dry run \(add --yes to write\):/);
-    expect(dry.stdout).toContain("8 planned");
-  });
-
-  test("bad usage and bad input exit 2 with a message naming the problem", () => {
-    expect(run("--case", caseFile, "--propose")).toMatchObject({
-      status: 2,
-      stderr: expect.stringContaining("--propose needs --out"),
-    });
-    expect(run("--case", path.join(dir, "nope.db"))).toMatchObject({
-      status: 2,
-      stderr: expect.stringContaining("no such case file"),
-    });
+  test("bad input exits 2 with a message naming the problem", () => {
     expect(run("--case", caseFile, "--break-glass", "ghost@contoso.com")).toMatchObject({
       status: 2,
       stderr: expect.stringContaining('break-glass account "ghost@contoso.com" is not a user in the case'),
     });
-    const missing = run("--case", caseFile, "--apply", path.join(dir, "no-such-dir"));
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain("manifest.json: cannot be read");
+  });
+});
+
+describe("mfa-evict posture (the command module)", () => {
+  test("the text review names results, ids, evidence, fixes and per-user gaps", async () => {
+    const out = await inProcess("--case", caseFile, "--break-glass", "breakglass01@contoso.com");
+    expect(out).toMatch(/^Posture review: \d+ fail/);
+    expect(out).toContain("Break-glass: breakglass01@contoso.com (designated)");
+    expect(out).toContain("FAIL  ca.deviceCodeFlowBlocked [MS.AAD.3.9v1, MT.1052]");
+    expect(out).toContain("gaps: no-mfa-for-sign-in");
+  });
+
+  test("--propose writes the bodies and manifest; --apply without --yes is a dry run", async () => {
+    const out = path.join(dir, "fixes");
+    expect(await inProcess("--case", caseFile, "--propose", "--out", out)).toMatch(
+      /^8 proposal\(s\) written/,
+    );
+    expect(readdirSync(out)).toContain("manifest.json");
+    const dry = await inProcess("--case", caseFile, "--apply", out);
+    expect(dry).toMatch(/^Dry run \(add --yes to write\):/);
+    expect(dry).toContain("8 planned");
+  });
+
+  test("bad usage and bad input are usage errors naming the problem", async () => {
+    await expect(inProcess("--case", caseFile, "--propose")).rejects.toThrow(
+      new UsageError("--propose needs --out <dir>"),
+    );
+    await expect(inProcess("--case", path.join(dir, "nope.db"))).rejects.toThrow(/no such case file/);
+    await expect(inProcess("--case", caseFile, "--apply", path.join(dir, "no-such-dir"))).rejects.toThrow(
+      /manifest\.json: cannot be read/,
+    );
     expect(existsSync(path.join(dir, "no-such-dir"))).toBe(false);
   });
 });
