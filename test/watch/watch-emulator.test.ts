@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -165,5 +166,55 @@ describe("watch against the emulator", () => {
     const lines = readFileSync(path.join(dir, "alerts.jsonl"), "utf8").trim().split("\n");
     expect(lines.map((l) => JSON.parse(l).alert.id).sort()).toEqual(all.map((a) => a.id).sort());
     store.close();
+  });
+
+  test("the CLI stops cleanly on SIGTERM, with its summary and exit code 0", async () => {
+    const repoRoot = path.resolve(import.meta.dirname, "../..");
+    const child = spawn(
+      process.execPath,
+      [
+        "bin/mfa-evict.js",
+        "watch",
+        "--case",
+        casePath,
+        "--interval",
+        "10s",
+        "--jsonl",
+        path.join(dir, "cli.jsonl"),
+      ],
+      { cwd: repoRoot, env: { ...process.env, ...emu.env, AZURE_READONLY_CLIENT_SECRET: "" } },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    // Once it says it is watching, its SIGTERM handler is in place; let a cycle start too.
+    for (let waited = 0; !stderr.includes("watching") && waited < 30_000; waited += 50) await sleep(50);
+    await sleep(1_000);
+    child.kill("SIGTERM");
+    const code = await Promise.race([exited, sleep(20_000).then(() => "timeout" as const)]);
+    if (code === "timeout") child.kill("SIGKILL");
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/stopped after \d+ cycle\(s\)/);
+    expect(stderr).not.toContain(emu.env.AZURE_CLIENT_SECRET ?? "no-secret");
+  });
+
+  test("the CLI refuses an interval shorter than the reports budget allows", async () => {
+    const repoRoot = path.resolve(import.meta.dirname, "../..");
+    const child = spawn(
+      process.execPath,
+      ["bin/mfa-evict.js", "watch", "--case", casePath, "--interval", "2s"],
+      {
+        cwd: repoRoot,
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(stderr).toContain("--interval must be at least 10s");
   });
 });

@@ -71,6 +71,9 @@ export function register(program: Command): void {
       const client = createGraphClient();
       try {
         const since = watchSince(new WatchLedger(store), new Date());
+        process.stderr.write(
+          `mfa-evict watch: watching ${options.case} every ${options.interval}, alerting to ${sinks.map((s) => s.name).join(", ")} (SIGTERM or Ctrl-C stops)\n`,
+        );
         const summary = await runWatch({
           store,
           poll: collectPoll(client, store, since),
