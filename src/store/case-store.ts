@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import Database from "better-sqlite3";
 import { KIND_INFO, RECORD_KINDS, type RecordKind, type RecordTypeMap } from "./kinds.js";
-import { normalizeRecord, RecordError, toUtcIso } from "./normalize.js";
+import { assertNesting, normalizeRecord, RecordError, toUtcIso } from "./normalize.js";
 import { ensureSchema, STORE_MIGRATIONS } from "./schema.js";
 import { secretFreeJson } from "./secrets.js";
 import type { CaseSnapshot } from "./snapshot.js";
@@ -221,7 +221,9 @@ class SqliteCaseStore implements CaseStore {
     let raw: string;
     try {
       raw = secretFreeJson(record as object, json);
+      assertNesting(kind, raw);
     } catch (error) {
+      if (error instanceof RecordError) return error.message;
       // e.g. nesting too deep for JSON.stringify: refuse this record, keep the batch.
       return `${kind} record cannot be stored: ${error instanceof Error ? error.message : String(error)}`;
     }

@@ -140,3 +140,34 @@ function typeOf(kind: RecordKind, r: Record<string, unknown>): string | null {
       return str(r["@odata.type"]);
   }
 }
+
+/** Deeper nesting than any Graph record has; deeper records are refused as hostile. */
+export const MAX_NESTING = 256;
+
+/**
+ * Throws RecordError when the JSON text nests deeper than MAX_NESTING. Only a text with more
+ * brackets than that can, so nearly every record is cleared by a quick count.
+ */
+export function assertNesting(kind: RecordKind, json: string): void {
+  if (json.length < MAX_NESTING * 2 || countOpenings(json) <= MAX_NESTING) return;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_NESTING)
+        throw new RecordError(`${kind} record nests deeper than ${MAX_NESTING} levels`);
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+}
+
+function countOpenings(json: string): number {
+  let n = 0;
+  for (let i = json.indexOf("{"); i !== -1 && n <= MAX_NESTING; i = json.indexOf("{", i + 1)) n++;
+  for (let i = json.indexOf("["); i !== -1 && n <= MAX_NESTING; i = json.indexOf("[", i + 1)) n++;
+  return n;
+}
