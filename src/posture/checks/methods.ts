@@ -9,7 +9,7 @@ import {
   type SmsConfiguration,
   type TapConfiguration,
 } from "../wire.js";
-import { type CheckMeta, makeCheck, notCollected } from "./requirement.js";
+import { type CheckMeta, makeCheck, notCollected, sample } from "./requirement.js";
 
 /** The authentication-methods policy: which methods the attacker could register and use. */
 
@@ -74,7 +74,7 @@ export function smsVoiceDisabled(ctx: PostureContext): PostureCheck {
         name: id,
         setting: "includeTargets",
         value: reached,
-        note: `reaches affected user(s) ${reached.map((u) => ctx.dir.label(u)).join(", ")}`,
+        note: `reaches affected user(s) ${sample(reached.map((u) => ctx.dir.label(u)))}`,
       });
     }
     const signIn = (config.includeTargets ?? []).filter((t) => t.isUsableForSignIn);

@@ -17,6 +17,7 @@ import {
   makeCheck,
   notCollected,
   policyLabel,
+  sample,
 } from "./requirement.js";
 
 /** The two registration doors the attacker used: security info (MFA methods) and devices. */
@@ -286,5 +287,5 @@ function describeMembership(
   if (membership["@odata.type"] === NO_DEVICE_MEMBERSHIP) return "no one";
   const users = (membership.users ?? []).map((id) => ctx.dir.label(id));
   const groups = (membership.groups ?? []).map((id) => `group ${ctx.dir.groupName(id)}`);
-  return [...users, ...groups].join(", ") || "no one";
+  return sample([...users, ...groups]) || "no one";
 }

@@ -93,7 +93,7 @@ export function exclusionGaps(ctx: PostureContext, policy: CaPolicy): Gap[] {
       note:
         members.length === 0
           ? `excludes group ${ctx.dir.groupName(groupId)}, whose members are not in the case`
-          : `excludes group ${ctx.dir.groupName(groupId)}: ${others.map((id) => ctx.dir.label(id)).join(", ")}`,
+          : `excludes group ${ctx.dir.groupName(groupId)}: ${sample(others.map((id) => ctx.dir.label(id)))}`,
       hard: false,
     });
   }
@@ -115,6 +115,13 @@ export function exclusionGaps(ctx: PostureContext, policy: CaPolicy): Gap[] {
     });
   }
   return gaps;
+}
+
+/** At most five names, then a count: a group of 50,000 must not become a 50,000-name note. */
+export function sample(names: string[], max = 5): string {
+  return names.length <= max
+    ? names.join(", ")
+    : `${names.slice(0, max).join(", ")} and ${names.length - max} more`;
 }
 
 export function gapEvidence(policy: CaPolicy, gap: Gap): PolicyEvidence {
