@@ -25,8 +25,11 @@ export async function collectDevices(ctx: CollectContext): Promise<PartOutcome> 
   ctx.progress.begin("devices");
   const outcome = await runPart("devices", "devices", async (count) => {
     const devices = new Map<string, Device>();
-    const owners = await listWithRelationship(ctx, "registeredOwners", devices);
-    const users = await listWithRelationship(ctx, "registeredUsers", devices);
+    // The two listings are independent: run them side by side.
+    const [owners, users] = await Promise.all([
+      listWithRelationship(ctx, "registeredOwners", devices),
+      listWithRelationship(ctx, "registeredUsers", devices),
+    ]);
     const provenance = graphProvenance("/devices");
     ctx.store.transaction(() => {
       ctx.store.replaceInventory("devices", undefined, [...devices.values()], provenance);

@@ -203,7 +203,11 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphConnec
     if (logger.isLevelEnabled("debug")) logger.debug(redactValue({ graph: event }) as object);
   }
 
-  async function transport(call: Call, token: string): Promise<RawResponse> {
+  /**
+   * Sends the call; `onHeaders` runs as soon as the status line and headers are in — Graph counted
+   * the request before that, so the budget's window can start there rather than after the body.
+   */
+  async function transport(call: Call, token: string, onHeaders: () => void): Promise<RawResponse> {
     const response = await undiciRequest(call.url, {
       dispatcher: agent,
       method: call.method,
@@ -216,6 +220,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphConnec
       },
       ...(call.body !== undefined ? { body: call.body } : {}),
     });
+    onHeaders();
     const headers = flattenHeaders(response.headers);
     const text = await response.body.text();
     let body: unknown = text;
@@ -252,7 +257,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphConnec
       const started = Date.now();
       let response: RawResponse;
       try {
-        response = await transport(call, await tokens.token());
+        response = await transport(call, await tokens.token(), () => lease.release());
       } catch (error) {
         lease.release();
         const code = networkCode(error);

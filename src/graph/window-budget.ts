@@ -15,10 +15,11 @@ export interface Lease {
  * "At most `capacity` units in any `windowMs`", enforced on the client so requests run AT Graph's
  * limit rather than into it.
  *
- * A unit counts from the moment it is granted until `windowMs` after its response came back. The
- * server saw the request somewhere between those two instants, so whatever window the server
- * measures (fixed, sliding or a token bucket of the same size), the requests it sees never exceed
- * the limit, whatever the network latency — at the price of one round-trip per window of rate.
+ * A unit counts from the moment it is granted until `windowMs` after the answer's headers came
+ * back (the caller releases the lease then). The server counted the request somewhere between those
+ * two instants, so whatever window the server measures (fixed, sliding or a token bucket of the same
+ * size), the requests it sees never exceed the limit, whatever the network latency — at the price
+ * of one time-to-first-byte per window.
  * Grants are first come, first served.
  */
 export class WindowBudget {
