@@ -84,6 +84,24 @@ function DERIVED_FROM_PERMISSIONS_JSON(): Record<string, PermissionEntry> {
       least: ["AuditLog.Read.All"],
       accepted: ["AuditLog.Read.All"],
     },
+    "GET /devicemanagement/manageddevices": {
+      least: ["DeviceManagementManagedDevices.Read.All", "DeviceManagementManagedDevices.ReadWrite.All"],
+      accepted: [
+        "DeviceManagementConfiguration.Read.All",
+        "DeviceManagementConfiguration.ReadWrite.All",
+        "DeviceManagementManagedDevices.Read.All",
+        "DeviceManagementManagedDevices.ReadWrite.All",
+      ],
+    },
+    "GET /devicemanagement/manageddevices/{id}": {
+      least: ["DeviceManagementManagedDevices.Read.All", "DeviceManagementManagedDevices.ReadWrite.All"],
+      accepted: [
+        "DeviceManagementConfiguration.Read.All",
+        "DeviceManagementConfiguration.ReadWrite.All",
+        "DeviceManagementManagedDevices.Read.All",
+        "DeviceManagementManagedDevices.ReadWrite.All",
+      ],
+    },
     "GET /devices": {
       least: ["Device.Read.All"],
       accepted: ["Device.Read.All", "Device.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
@@ -615,6 +633,10 @@ function DERIVED_FROM_PERMISSIONS_JSON(): Record<string, PermissionEntry> {
     "PATCH /users/{id}/authentication/phonemethods/{id}": {
       least: ["UserAuthMethod-Phone.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"],
       accepted: ["UserAuthMethod-Phone.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"],
+    },
+    "POST /devicemanagement/manageddevices/{id}/retire": {
+      least: ["DeviceManagementManagedDevices.PrivilegedOperations.All"],
+      accepted: ["DeviceManagementManagedDevices.PrivilegedOperations.All"],
     },
     "POST /identity/conditionalaccess/namedlocations": {
       least: ["Policy.Read.All"],

@@ -3,6 +3,7 @@ import { batchRoute, type Dispatch } from "./batch.js";
 import { conditionalAccessRoutes } from "./conditional-access.js";
 import { deviceRoutes } from "./devices.js";
 import { directoryRoutes } from "./directory.js";
+import { intuneRoutes } from "./intune.js";
 import { logRoutes } from "./logs.js";
 import { methodRoutes } from "./methods.js";
 import { policyRoutes } from "./policies.js";
@@ -23,6 +24,7 @@ export function buildRouter(dispatch: () => Dispatch): Router {
     ...protectionRoutes,
     ...conditionalAccessRoutes,
     ...policyRoutes,
+    ...intuneRoutes,
     batchRoute(dispatch),
   ]);
   return router;

@@ -65,6 +65,8 @@ export class EmulatorState {
   authorizationPolicy: AuthorizationPolicy;
   securityDefaults: SecurityDefaultsPolicy;
   readonly sessions: TenantSession[];
+  /** Intune management state per managed-device id, once an action (retire) changed it. */
+  readonly intuneStates = new Map<string, string>();
 
   constructor(
     document: TenantDocument,
