@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import type { Severity } from "../detect/finding.js";
 import type { CredentialEnvironment } from "../graph/credential.js";
-import { createGraphClient, type GraphConnector } from "../graph/index.js";
+import { createGraphClient, type GraphConnector, tenantSizeFor } from "../graph/index.js";
 import { Journal } from "../journal/journal.js";
 import { openCase } from "../store/index.js";
 import { readAppAccess } from "./app-access.js";
@@ -143,6 +143,9 @@ export async function applyCommand(
   const graph = connect(options);
   const secrets = options.revealSecrets ? new SecretsFile(options.revealSecrets) : undefined;
   try {
+    // Graph's directory budget grows with the tenant; the case knows how many users it has.
+    const users = store.counts().kinds.find((k) => k.kind === "users")?.total ?? 0;
+    if (users > 0) graph.budgets.setTenantSize(tenantSizeFor(users));
     const identity = await graph.identity();
     if (options.plan.tenantId && identity.tenantId && options.plan.tenantId !== identity.tenantId) {
       throw new ApplyRefusedError([
