@@ -2,11 +2,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Command } from "commander";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import { register } from "../../src/cli/commands/posture.js";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { UsageError } from "../../src/cli/errors.js";
 import { writeCase } from "./case-file.js";
+import { inProcess } from "./run-command.js";
 import { FINDINGS, ID, tenant } from "./tenants.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
@@ -30,23 +29,6 @@ beforeAll(() => {
   writeCase(caseFile, tenant("bad"), FINDINGS);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The command in-process (commander + the module), capturing stdout: fast, no tsx start-up per case. */
-async function inProcess(...args: string[]): Promise<string> {
-  const program = new Command("mfa-evict").exitOverride();
-  register(program);
-  let out = "";
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(["node", "mfa-evict", "posture", ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
-}
 
 describe("mfa-evict posture (the binary)", () => {
   test("--json prints the review of the case, with affected users from the stored findings", () => {

@@ -16,6 +16,7 @@ import { proposeFixes } from "../../src/posture/proposals.js";
 import { reviewContext } from "../../src/posture/review.js";
 import { openCase } from "../../src/store/index.js";
 import { tinyTenant } from "../support/emulator-tenant.js";
+import { inProcess } from "./run-command.js";
 import { FINDINGS, GROUP_MEMBERS, ID, tenant } from "./tenants.js";
 
 /**
@@ -175,6 +176,38 @@ describe("posture on emulator tenants", () => {
       expect(ours.every((p) => p.conditions.users?.excludeUsers?.includes(ID.breakGlass))).toBe(true);
     } finally {
       await graph.close();
+      store.close();
+    }
+  });
+
+  test("posture --apply DIR --yes through the command writes report-only policies and journals them in the case", async () => {
+    const caseFile = path.join(work, "bad.db");
+    const { ctx, report } = review(caseFile);
+    const set = proposeFixes(ctx, report);
+    const dir = path.join(work, "fixes-cli");
+    writeProposals(dir, { ...set, proposals: set.proposals.slice(3, 5) });
+    const saved = { ...process.env };
+    Object.assign(process.env, bad.env);
+    let out: string;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      out = await inProcess("--case", caseFile, "--apply", dir, "--yes");
+    } finally {
+      for (const key of Object.keys(bad.env)) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
+    expect(out).toMatch(/^Applied \(journal run posture-[0-9a-f]{16}\):/);
+    expect(out).toContain("2 created");
+    const store = openCase(caseFile, { readonly: true });
+    try {
+      const entries = new Journal(store).entries({ actor: "posture" });
+      expect(entries.filter((e) => e.kind === "change.end").map((e) => e.payload.status)).toContain(
+        "created",
+      );
+      expect(new Journal(store).verify().ok).toBe(true);
+    } finally {
       store.close();
     }
   });
