@@ -68,6 +68,8 @@ export class DetectContext {
   /** Earliest sign-in in the case: history before it is unknown, not empty. */
   readonly signInCoverageStart: number | undefined;
   private readonly baselines = new Map<string, Baseline>();
+  /** Every sign-in time, sorted: where the sign-in log has coverage at all. */
+  private readonly allSignInTimes: number[];
 
   constructor(
     readonly snapshot: CaseSnapshot,
@@ -79,6 +81,7 @@ export class DetectContext {
     }
     let coverage = Number.POSITIVE_INFINITY;
     const failuresByIp = new Map<string, { time: number; userId: string }[]>();
+    const allTimes: number[] = [];
     let order: "ascending" | "descending" | "mixed" | undefined;
     let previous = Number.NaN;
     for (const signIn of snapshot.signIns) {
@@ -90,6 +93,7 @@ export class DetectContext {
       }
       previous = time;
       coverage = Math.min(coverage, time);
+      allTimes.push(time);
       const userId = signIn.userId || this.userIdByUpn.get(signIn.userPrincipalName?.toLowerCase() ?? "");
       if (!userId) continue;
       const log = this.logs.get(userId);
@@ -126,6 +130,9 @@ export class DetectContext {
       }
     }
     for (const list of this.mfaFailuresByUser.values()) list.sort((a, b) => a.time - b.time);
+    if (order === "descending") allTimes.reverse();
+    else if (order === "mixed") allTimes.sort((a, b) => a - b);
+    this.allSignInTimes = allTimes;
     this.findSprayIps(failuresByIp);
 
     for (const risk of snapshot.riskDetections) {
@@ -164,8 +171,18 @@ export class DetectContext {
     return this.config.thresholds;
   }
 
+  /** The account's UPN: from the inventory, else from its own sign-ins or registrations (logs-only cases). */
   userPrincipalName(userId: string): string | undefined {
-    return this.usersById.get(userId)?.userPrincipalName;
+    const known = this.usersById.get(userId)?.userPrincipalName;
+    if (known) return known;
+    const fromSignIn = this.logs
+      .get(userId)
+      ?.records.find((signIn) => signIn.userPrincipalName)?.userPrincipalName;
+    if (fromSignIn) return fromSignIn;
+    const registrations = [...this.events.methods, ...this.events.devices];
+    return (
+      registrations.find((r) => r.userId === userId && r.userPrincipalName)?.userPrincipalName ?? undefined
+    );
   }
 
   /** A user's sign-ins, time-sorted (built on first use: most users are never asked about). */
@@ -188,6 +205,19 @@ export class DetectContext {
     const out: TimedSignIn[] = [];
     for (let i = start; i < end; i++) out.push({ time: log.times[i]!, signIn: log.records[i]! });
     return out;
+  }
+
+  /**
+   * Does the sign-in log cover [from, to]? Only if it holds sign-ins (of anyone) near both ends:
+   * silence in a period the log does not reach proves nothing about an account.
+   */
+  signInLogCovers(from: number, to: number, slack = 2 * 86_400_000): boolean {
+    const times = this.allSignInTimes;
+    const near = (at: number) => {
+      const index = lowerBound(times, at - slack, (time) => time);
+      return index < times.length && times[index]! <= at + slack;
+    };
+    return near(from) && near(to);
   }
 
   /**

@@ -271,11 +271,13 @@ function attachCompanions(
       continue;
     }
     if (companion.change && isEmptyChange(companion.change)) continue;
-    if (
-      companion.change &&
-      companion.change.addedPhones.length + companion.change.addedAuthenticators.length === 0
-    )
-      continue;
+    // Only additions put something new on the account; removals and default switches alone do not.
+    const additions = companion.change
+      ? companion.change.addedPhones.length +
+        companion.change.addedAuthenticators.length +
+        companion.change.addedMethodTypes.length
+      : 1;
+    if (additions === 0) continue;
     const change = companion.change;
     const legacy: MethodRegistration = {
       kind: "method",
@@ -288,8 +290,7 @@ function attachCompanions(
       byOther: isOther(companion.initiator, companion.userId),
       source: change ? "legacy" : "audit",
       audits: [companion.audit],
-      methodType:
-        companion.methodType ?? (change && change.addedAuthenticators.length > 0 ? AUTHENTICATOR : PHONE),
+      methodType: companion.methodType ?? (change ? legacyMethodType(change) : undefined),
       label: change ? legacyLabel(change) : companion.audit.activityDisplayName,
       phones: [],
       replacedPhones: [],
@@ -303,6 +304,15 @@ function attachCompanions(
   }
 }
 
+function legacyMethodType(change: StrongAuthChange): AuthenticationMethodODataType | undefined {
+  if (change.addedAuthenticators.length > 0) return AUTHENTICATOR;
+  if (change.addedPhones.length > 0) return PHONE;
+  const codes = new Set(change.addedMethodTypes);
+  if (codes.has("5") || codes.has("6")) return AUTHENTICATOR;
+  if (codes.has("0") || codes.has("1") || codes.has("2") || codes.has("3")) return PHONE;
+  return undefined;
+}
+
 function legacyLabel(change: StrongAuthChange): string {
   const parts: string[] = [];
   if (change.addedPhones.length) parts.push(`phone ${change.addedPhones.join(", ")} set`);
@@ -310,7 +320,23 @@ function legacyLabel(change: StrongAuthChange): string {
     parts.push(
       `Authenticator on ${change.addedAuthenticators.map((a) => a.deviceName ?? "unnamed device").join(", ")} added`,
     );
+  if (change.addedMethodTypes.length)
+    parts.push(`StrongAuthenticationMethod gained ${change.addedMethodTypes.map(methodTypeName).join(", ")}`);
   return `Update user (StrongAuthentication*): ${parts.join("; ")}`;
+}
+
+/** Legacy MethodType codes (MSOnline StrongAuthenticationMethods) as names where known. */
+const LEGACY_METHOD_TYPES: Readonly<Record<string, string>> = {
+  "0": "OneWaySMS",
+  "1": "TwoWayVoiceMobile",
+  "2": "TwoWayVoiceOffice",
+  "3": "TwoWayVoiceAlternateMobile",
+  "5": "PhoneAppOTP",
+  "6": "PhoneAppNotification",
+};
+
+function methodTypeName(code: string): string {
+  return LEGACY_METHOD_TYPES[code] ?? `MethodType ${code}`;
 }
 
 function mergeChange(registration: MethodRegistration, change: StrongAuthChange): void {

@@ -321,3 +321,36 @@ describe("10-12 admin, legacy, unprotected", () => {
     expect(byDetection(detect(b.snapshot()).findings, "unprotected-registration")).toHaveLength(0);
   });
 });
+
+describe("legacy records from real exports", () => {
+  test("an Update user that only adds StrongAuthenticationMethod entries is a legacy-path change", () => {
+    const b = new CaseBuilder();
+    const user = routineUser(b, "tuser");
+    b.audits.push({
+      id: "Directory_504a302a_M1N6X",
+      activityDateTime: at(1),
+      activityDisplayName: "Update user",
+      category: "UserManagement",
+      loggedByService: "Core Directory",
+      result: "success",
+      initiatedBy: { user: { id: user, userPrincipalName: "tuser@contoso.com", ipAddress: "" }, app: null },
+      targetResources: [
+        {
+          id: user,
+          type: "User",
+          modifiedProperties: [
+            {
+              displayName: "StrongAuthenticationMethod",
+              oldValue: '[{"MethodType":6,"Default":true},{"MethodType":7,"Default":false}]',
+              newValue:
+                '[{"MethodType":7,"Default":false},{"MethodType":6,"Default":true},{"MethodType":0,"Default":false},{"MethodType":5,"Default":false}]',
+            },
+          ],
+        },
+      ],
+    });
+    const [finding] = byDetection(detect(b.snapshot()).findings, "legacy-strong-auth");
+    expect(finding?.explanation).toContain("StrongAuthenticationMethod gained OneWaySMS, PhoneAppOTP");
+    expect(finding?.severity).toBe("low");
+  });
+});

@@ -103,6 +103,8 @@ describe("engine", () => {
     b.users = [];
     const result = detect(b.snapshot());
     expect(result.findings.some((f) => f.detectionId === "after-risk")).toBe(true);
+    // Without the user inventory the account is still named, from its own records.
+    expect(result.findings[0]!.userPrincipalName).toBe("alice@contoso.com");
     // Without the inventory the object cannot be deleted by id: review instead.
     expect(result.findings.find((f) => f.detectionId === "after-risk")!.object).toMatchObject({
       kind: "user",

@@ -31,7 +31,6 @@ export const dormantOrWeak: Detection = {
   run(context) {
     const t = context.thresholds;
     const out: DraftFinding[] = [];
-    const coverage = context.signInCoverageStart;
     const firstRegistration = new Map<string, number>();
     for (const registration of context.events.methods) {
       const known = firstRegistration.get(registration.userId);
@@ -50,7 +49,7 @@ export const dormantOrWeak: Detection = {
       const dormantFrom = time - t.dormantDays * DAY;
       const graceFrom = time - t.dormantGraceHours * HOUR;
       const olderThanWindow = created === undefined || created <= dormantFrom;
-      if (!newAccount && olderThanWindow && coverage !== undefined && coverage <= dormantFrom + DAY) {
+      if (!newAccount && olderThanWindow && context.signInLogCovers(dormantFrom, graceFrom)) {
         const active = context
           .signInsBetween(userId, dormantFrom, graceFrom)
           .some(({ signIn }) => isSuccess(signIn));
