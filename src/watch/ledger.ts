@@ -26,7 +26,23 @@ export const WATCH_MIGRATIONS: readonly string[] = [
      delivered_at TEXT,
      PRIMARY KEY (finding_id, sink)
    );`,
+  // The object a finding is about, so that a finding whose id changes when late-arriving audit
+  // records move its anchor (same detection, user and method/device) is not alerted again.
+  `ALTER TABLE watch_alerts ADD COLUMN object_key TEXT;
+   CREATE INDEX watch_alerts_object ON watch_alerts (object_key);`,
 ];
+
+/** detection + user + method/device id; none for findings about the account as a whole. */
+export function alertObjectKey(finding: Finding): string | undefined {
+  const object = finding.object;
+  const id =
+    object.kind === "method"
+      ? object.methodId
+      : object.kind === "device"
+        ? (object.deviceObjectId ?? object.deviceId)
+        : undefined;
+  return id ? `${finding.detectionId}|${finding.userId}|${object.kind}:${id}` : undefined;
+}
 
 export interface PendingDelivery {
   finding: Finding;
@@ -60,32 +76,38 @@ export class WatchLedger {
   }
 
   /** Remembers findings as known without alerting on them; idempotent. */
-  recordBaseline(findingIds: readonly string[], at: Date): void {
+  recordBaseline(findings: readonly Finding[], at: Date): void {
     const insert = this.store.db.prepare(
-      "INSERT OR IGNORE INTO watch_alerts (finding_id, baseline, recorded_at) VALUES (?, 1, ?)",
+      "INSERT OR IGNORE INTO watch_alerts (finding_id, baseline, recorded_at, object_key) VALUES (?, 1, ?, ?)",
     );
     this.store.transaction(() => {
-      for (const id of findingIds) insert.run(id, at.toISOString());
+      for (const finding of findings)
+        insert.run(finding.id, at.toISOString(), alertObjectKey(finding) ?? null);
       this.set("baselineAt", at.toISOString());
     });
   }
 
   /**
-   * Records the findings not seen before as alerts pending delivery to every sink, in one
-   * transaction; returns those new findings.
+   * Records the findings not seen before (by id, or by detection + user + method/device) as alerts
+   * pending delivery to every sink, in one transaction; returns those new findings.
    */
   recordNew(findings: readonly Finding[], sinks: readonly string[], at: Date): Finding[] {
-    const known = this.store.db.prepare("SELECT 1 FROM watch_alerts WHERE finding_id = ?");
+    const known = this.store.db.prepare(
+      "SELECT 1 FROM watch_alerts WHERE finding_id = ? OR (object_key IS NOT NULL AND object_key = ?)",
+    );
     const insert = this.store.db.prepare(
-      "INSERT INTO watch_alerts (finding_id, baseline, recorded_at, finding_json) VALUES (?, 0, ?, ?)",
+      "INSERT INTO watch_alerts (finding_id, baseline, recorded_at, finding_json, object_key) VALUES (?, 0, ?, ?, ?)",
     );
     const pending = this.store.db.prepare(
       "INSERT INTO watch_deliveries (finding_id, sink, status) VALUES (?, ?, 'pending')",
     );
     return this.store.transaction(() => {
-      const fresh = findings.filter((f) => !known.get(f.id));
-      for (const finding of fresh) {
-        insert.run(finding.id, at.toISOString(), JSON.stringify(finding));
+      const fresh: Finding[] = [];
+      for (const finding of findings) {
+        const key = alertObjectKey(finding);
+        if (known.get(finding.id, key ?? null)) continue;
+        fresh.push(finding);
+        insert.run(finding.id, at.toISOString(), JSON.stringify(finding), key ?? null);
         for (const sink of sinks) pending.run(finding.id, sink);
       }
       return fresh;

@@ -81,11 +81,7 @@ export async function runWatch(options: WatchOptions): Promise<WatchSummary> {
   const ledger = new WatchLedger(options.store);
   const maxAttempts = options.maxDeliveryAttempts ?? 5;
   const sinkNames = options.sinks.map((s) => s.name);
-  if (!ledger.hasBaseline())
-    ledger.recordBaseline(
-      options.detect().map((f) => f.id),
-      now(),
-    );
+  if (!ledger.hasBaseline()) ledger.recordBaseline(options.detect(), now());
   // Deliveries a previous run recorded but did not finish.
   await deliverPending(ledger, options.sinks, maxAttempts, now);
 

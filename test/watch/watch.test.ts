@@ -20,7 +20,7 @@ function finding(id: string, severity: Finding["severity"] = "high"): Finding {
     score: 80,
     userId: "u-1",
     userPrincipalName: "alice@contoso.com",
-    object: { kind: "device", deviceObjectId: "dev-1", label: "DESKTOP-AB12CD34" },
+    object: { kind: "device", deviceObjectId: `dev-${id}`, label: "DESKTOP-AB12CD34" },
     explanation: "device DESKTOP-AB12CD34 registered from 203.0.113.66",
     evidence: [{ kind: "audit", id: "a-1", summary: "Add device", ipAddress: "203.0.113.66" }],
     recommendedActions: ["disableDevice"],
@@ -139,6 +139,45 @@ describe("runWatch", () => {
       .map((l) => JSON.parse(l).alert.id);
     expect(ids).toEqual(["a", "b"]);
     expect(new WatchLedger(store).counts()).toMatchObject({ pending: 0, failed: 0, delivered: 6 });
+    store.close();
+  });
+
+  test("a finding whose id changes (late audit records move its anchor) is not alerted again for the same object", async () => {
+    const store = openCase(newCasePath());
+    const out = collectingStdout();
+    const sameDevice = (id: string): Finding => ({
+      ...finding(id),
+      object: { kind: "device", deviceObjectId: "dev-rogue" },
+    });
+    const userFinding = (id: string): Finding => ({
+      ...finding(id),
+      detectionId: "mfa-fatigue",
+      object: { kind: "user" },
+    });
+    const w = world(
+      [],
+      [
+        (c) => c.push(sameDevice("first-anchor"), userFinding("burst-1")),
+        (c) => {
+          c.splice(0, c.length, sameDevice("moved-anchor"), userFinding("burst-1"), userFinding("burst-2"));
+        },
+      ],
+    );
+    await runWatch({
+      store,
+      poll: w.poll,
+      detect: w.detect,
+      sinks: [out.sink],
+      intervalMs: 1,
+      signal: new AbortController().signal,
+      maxCycles: 2,
+    });
+    // Same device, same detection: once. Two bursts against the account: two alerts.
+    expect(out.lines.map((l) => l.match(/finding ([\w-]+)/)?.[1])).toEqual([
+      "first-anchor",
+      "burst-1",
+      "burst-2",
+    ]);
     store.close();
   });
 
