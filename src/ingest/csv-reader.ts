@@ -19,7 +19,9 @@ export async function* readCsvRecords(
   onLayout: (layout: CsvLayout) => void,
 ): AsyncGenerator<CsvItem[]> {
   const skipped: CsvItem[] = [];
+  const { delimiter, text } = await sniffDelimiter(chunks);
   const parser = parse({
+    delimiter,
     bom: true,
     relax_column_count: true,
     skip_empty_lines: true,
@@ -29,7 +31,7 @@ export async function* readCsvRecords(
   parser.on("skip", (error: Error & { lines?: number }) => {
     skipped.push({ line: error.lines ?? 0, error: `malformed CSV: ${error.message.replace(/\s+/g, " ")}` });
   });
-  Readable.from(chunks).pipe(parser);
+  Readable.from(text).pipe(parser);
   let header: string[] | undefined;
   let columns: { name: string; part: "whole" | "dynamic" | "string" }[] = [];
   let batch: CsvItem[] = [];
@@ -77,4 +79,34 @@ function newlinesIn(record: readonly string[]): number {
   let n = 0;
   for (const field of record) for (let i = field.indexOf("\n"); i !== -1; i = field.indexOf("\n", i + 1)) n++;
   return n;
+}
+
+/**
+ * Comma, or tab when the header line has more tabs than commas (Excel's "Unicode text" export is
+ * tab-separated UTF-16). Returns the text again from its start.
+ */
+async function sniffDelimiter(
+  chunks: AsyncIterable<string>,
+): Promise<{ delimiter: string; text: AsyncIterable<string> }> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const seen: string[] = [];
+  let head = "";
+  while (!head.includes("\n") && head.length < 1 << 20) {
+    const next = await iterator.next();
+    if (next.done) break;
+    seen.push(next.value);
+    head += next.value;
+  }
+  const firstLine = head.slice(0, head.indexOf("\n") === -1 ? head.length : head.indexOf("\n"));
+  const tabs = firstLine.split("\t").length - 1;
+  const commas = firstLine.split(",").length - 1;
+  async function* replay(): AsyncGenerator<string> {
+    yield* seen;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { delimiter: tabs > commas ? "\t" : ",", text: replay() };
 }

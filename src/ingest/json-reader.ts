@@ -65,7 +65,29 @@ async function* prepend(head: string, iterator: AsyncIterator<string>): AsyncGen
   }
 }
 
-/** Unpacks `[…]`, `{"value":[…]}` and `{"records":[…]}` into their elements. */
+/**
+ * The Log Analytics query API's `{"tables":[{"columns":[{"name":…}],"rows":[[…]]}]}` as row
+ * objects keyed by column name (what the portal's and the CLI's JSON exports hold).
+ */
+function queryApiRows(tables: unknown[]): Record<string, unknown>[] | undefined {
+  const rows: Record<string, unknown>[] = [];
+  for (const table of tables) {
+    const t = table as { columns?: unknown; rows?: unknown } | null;
+    if (!t || !Array.isArray(t.columns) || !Array.isArray(t.rows)) return undefined;
+    const names = t.columns.map((c) => String((c as { name?: unknown } | null)?.name ?? ""));
+    for (const row of t.rows) {
+      if (!Array.isArray(row)) continue;
+      const out: Record<string, unknown> = {};
+      names.forEach((name, i) => {
+        out[name] = row[i];
+      });
+      rows.push(out);
+    }
+  }
+  return rows;
+}
+
+/** Unpacks `[…]`, `{"value":[…]}`, `{"records":[…]}` and query-API tables into their elements. */
 export function unwrap(value: unknown, line: number, out: RawItem[], context?: string): void {
   if (Array.isArray(value)) {
     for (const element of value)
@@ -74,7 +96,13 @@ export function unwrap(value: unknown, line: number, out: RawItem[], context?: s
   }
   if (value !== null && typeof value === "object") {
     const v = value as Record<string, unknown>;
-    const list = Array.isArray(v.value) ? v.value : Array.isArray(v.records) ? v.records : undefined;
+    const list = Array.isArray(v.value)
+      ? v.value
+      : Array.isArray(v.records)
+        ? v.records
+        : Array.isArray(v.tables)
+          ? queryApiRows(v.tables)
+          : undefined;
     if (list) {
       const ctx = typeof v["@odata.context"] === "string" ? v["@odata.context"] : context;
       unwrap(list, line, out, ctx);
@@ -139,7 +167,7 @@ function parseLine(raw: string, line: number, out: RawItem[]): void {
 function isPlainRecord(value: unknown): boolean {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
   const v = value as Record<string, unknown>;
-  return !Array.isArray(v.value) && !Array.isArray(v.records);
+  return !Array.isArray(v.value) && !Array.isArray(v.records) && !Array.isArray(v.tables);
 }
 
 const QUOTE = 0x22;

@@ -184,6 +184,89 @@ describe("formats", () => {
     expect((await importFile(store, file)).duplicates).toBe(1);
   });
 
+  test("Log Analytics query API tables (columns + rows) become rows", async () => {
+    const doc = {
+      tables: [
+        {
+          name: "PrimaryResult",
+          columns: [
+            { name: "TimeGenerated", type: "datetime" },
+            { name: "Id", type: "string" },
+            { name: "OperationName", type: "string" },
+            { name: "Category", type: "string" },
+            { name: "ActivityDisplayName", type: "string" },
+            { name: "InitiatedBy", type: "dynamic" },
+            { name: "TargetResources", type: "dynamic" },
+            { name: "Type", type: "string" },
+          ],
+          rows: [
+            [
+              "2026-05-04T09:12:44Z",
+              "Directory_1",
+              "Admin registered security info",
+              "UserManagement",
+              "Admin registered security info",
+              '{"user":{"id":"admin1"}}',
+              '[{"id":"u1","type":"User"}]',
+              "AuditLogs",
+            ],
+          ],
+        },
+      ],
+    };
+    const summary = await importFile(store, write("query.json", JSON.stringify(doc)));
+    expect(summary).toMatchObject({ imported: 1, rejected: 0 });
+    expect(audits()[0]).toMatchObject({
+      id: "Directory_1",
+      activityDateTime: "2026-05-04T09:12:44.000Z",
+      initiatedBy: { user: { id: "admin1" } },
+      targetResources: [{ id: "u1", type: "User" }],
+    });
+  });
+
+  test("Graph inventory dumps are recognised by their @odata.context, methods scoped to their user", async () => {
+    const users = {
+      "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users",
+      value: [{ id: "u1", userPrincipalName: "alice@contoso.com" }],
+    };
+    const methods = {
+      "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('u1')/authentication/methods",
+      value: [
+        { "@odata.type": "#microsoft.graph.fido2AuthenticationMethod", id: "f1", displayName: "YubiKey" },
+      ],
+    };
+    // Two pages in one file, pretty-printed one after the other (a paged dump).
+    const file = write(
+      "dump.json",
+      `${JSON.stringify(users, null, 2)}\n${JSON.stringify(methods, null, 2)}\n`,
+    );
+    const summary = await importFile(store, file);
+    expect(summary).toMatchObject({
+      format: "json-document",
+      imported: 2,
+      rejected: 0,
+      byKind: { users: 1, methods: 1 },
+    });
+    expect(store.snapshot().methods.get("u1")).toEqual([methods.value[0]]);
+  });
+
+  test("tab-separated UTF-16 (Excel's Unicode text)", async () => {
+    const tsv =
+      "Id\tTimeGenerated\tUserPrincipalName\tAppDisplayName\tResultType\tType\ns1\t2026-05-04T09:00:00Z\talice@contoso.com\tAzure Portal\t50074\tSigninLogs\n";
+    const file = write(
+      "signins.txt",
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tsv, "utf16le")]),
+    );
+    const summary = await importFile(store, file);
+    expect(summary).toMatchObject({
+      encoding: "utf-16le",
+      format: "csv:log-analytics",
+      imported: 1,
+      rejected: 0,
+    });
+    expect(signIns()[0]).toMatchObject({ id: "s1", status: { errorCode: 50074 } });
+  });
+
   test("a sign-in imported from a file and later collected from Graph is one record with both provenances", async () => {
     const file = write("signins.jsonl", `${JSON.stringify(graphSignIn("s1"))}\n`);
     await importFile(store, file);
