@@ -6,7 +6,7 @@ import { canonicalJson, sha256Hex } from "../journal/canonical.js";
 import type { JournalEntry, JournalEntryInput } from "../journal/journal.js";
 import { RequestPacer } from "./pacer.js";
 import { readProposals } from "./proposal-files.js";
-import type { Proposal } from "./proposals.js";
+import { type Proposal, usersFingerprint } from "./proposals.js";
 
 /**
  * `posture --apply DIR`: creates / updates the proposed policies through Graph, with eviction's
@@ -144,6 +144,18 @@ async function applyOne(
           path: `${POLICIES}/${encodeURIComponent(proposal.policyId!)}`,
         }),
       );
+      if (usersFingerprint(current.body) !== proposal.basedOnUsersSha256) {
+        const detail =
+          "the policy's users and exclusions changed since the proposal; re-collect and re-run posture --propose";
+        journal.append({
+          actor: JOURNAL_ACTOR,
+          runId,
+          kind: "change.refused",
+          subject: proposal.file,
+          payload: { policyId: proposal.policyId, detail },
+        });
+        return { ...base, status: "refused", policyId: proposal.policyId, detail };
+      }
       if (current.body.state === "enabled") {
         const detail =
           "the policy is enforced now; mfa-evict never edits an enforced policy (re-run posture --propose)";
@@ -200,7 +212,7 @@ async function applyOne(
       runId,
       kind: "change.end",
       subject: proposal.file,
-      payload: { status: "failed", status_code: error.status, code: error.code },
+      payload: { status: "failed", httpStatus: error.status, code: error.code },
     });
     return {
       ...base,

@@ -27,6 +27,10 @@ const manifestSchema = z
           file: z.string().regex(/^[\w.-]+\.json$/, "a plain .json file name in the directory"),
           action: z.enum(["create", "update"]),
           policyId: z.string().optional(),
+          basedOnUsersSha256: z
+            .string()
+            .regex(/^[0-9a-f]{64}$/)
+            .optional(),
           checkIds: z.array(z.string()),
           reason: z.string(),
           sha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -56,6 +60,7 @@ export function writeProposals(dir: string, set: ProposalSet): ProposalManifest 
       file: p.file,
       action: p.action,
       ...(p.policyId ? { policyId: p.policyId } : {}),
+      ...(p.basedOnUsersSha256 ? { basedOnUsersSha256: p.basedOnUsersSha256 } : {}),
       checkIds: p.checkIds,
       reason: p.reason,
       sha256: bodyHash(p.body),

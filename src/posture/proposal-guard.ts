@@ -7,7 +7,7 @@ import type { Proposal } from "./proposals.js";
  * Returns the problems (empty when the proposal is safe).
  */
 export function proposalProblems(
-  proposal: Pick<Proposal, "action" | "policyId" | "body">,
+  proposal: Pick<Proposal, "action" | "policyId" | "basedOnUsersSha256" | "body">,
   breakGlassUserIds: readonly string[],
 ): string[] {
   const problems: string[] = [];
@@ -23,6 +23,8 @@ export function proposalProblems(
     if (!excluded.has(id))
       problems.push(`conditions.users.excludeUsers: break-glass account ${id} is not excluded`);
   }
+  if (proposal.action === "update" && !proposal.basedOnUsersSha256)
+    problems.push("an update needs the fingerprint of the policy it was based on (basedOnUsersSha256)");
   if (proposal.action === "update" && !proposal.policyId)
     problems.push("an update needs the id of the policy it changes");
   if (proposal.action === "create" && proposal.policyId)

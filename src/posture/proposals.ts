@@ -1,3 +1,4 @@
+import { canonicalJson, sha256Hex } from "../journal/canonical.js";
 import type { PostureContext } from "./context.js";
 import { appTarget } from "./policy-facts.js";
 import { type ProposedPolicy, REPORT_ONLY } from "./proposal-schema.js";
@@ -24,6 +25,12 @@ export interface Proposal {
   action: "create" | "update";
   /** The existing policy an update changes. */
   policyId?: string;
+  /**
+   * For an update: the hash of the policy's user conditions as the case saw them. Apply refuses
+   * the update when the live policy's differ (someone changed it since; a stale PATCH could drop
+   * an exclusion added meanwhile, a break-glass one included).
+   */
+  basedOnUsersSha256?: string;
   /** The checks this fixes. */
   checkIds: string[];
   reason: string;
@@ -296,6 +303,7 @@ function exclusionFixes(ctx: PostureContext, breakGlass: string[]): Omit<Proposa
     out.push({
       action: enforced ? "create" : "update",
       policyId: enforced ? undefined : policy.id,
+      basedOnUsersSha256: enforced ? undefined : usersFingerprint(policy),
       checkIds: ["exc.affectedUsersExcluded"],
       reason: [
         `${enforced ? "Report-only copy of" : "Report-only update of"} "${policy.displayName ?? policy.id}" without the exclusions that leave affected users out: ${removals.labels.join("; ")}.`,
@@ -412,3 +420,8 @@ function slugOf(proposal: Omit<Proposal, "file">): string {
 }
 
 const unique = (values: string[]): string[] => [...new Set(values)];
+
+/** The fingerprint apply compares before an update: the user conditions exactly as Graph returned them. */
+export function usersFingerprint(policy: Pick<CaPolicy, "conditions">): string {
+  return sha256Hex(canonicalJson(policy.conditions.users ?? null));
+}

@@ -186,6 +186,40 @@ describe("posture --apply", () => {
     expect(journal.entries({ actor: "posture" }).some((e) => e.kind === "change.refused")).toBe(true);
   });
 
+  test("an update is refused when the policy's users changed since the proposal (a stale PATCH could drop a new exclusion)", async () => {
+    const { dir, journal, graph, clock } = setup((snapshot) => {
+      snapshot.conditionalAccessPolicies = snapshot.conditionalAccessPolicies.map((p) =>
+        p.id === "ca-bad-legacy"
+          ? {
+              ...p,
+              conditions: {
+                ...p.conditions,
+                users: { ...p.conditions.users, excludeUsers: [ID.breakGlass, ID.dave] },
+              },
+            }
+          : p,
+      );
+    });
+    // Meanwhile someone excluded a second emergency account in the live policy.
+    graph.store.get("ca-bad-legacy")!.conditions.users!.excludeUsers = [
+      ID.breakGlass,
+      ID.dave,
+      "second-break-glass",
+    ];
+    const result = await applyProposals({
+      dir,
+      yes: true,
+      graph: graph.client,
+      journal,
+      pacer: new RequestPacer(1_000, clock),
+    });
+    expect(result.results.find((r) => r.action === "update")).toMatchObject({
+      status: "refused",
+      detail: expect.stringMatching(/changed since the proposal/),
+    });
+    expect(graph.store.get("ca-bad-legacy")!.conditions.users!.excludeUsers).toContain("second-break-glass");
+  });
+
   test("a report-only policy is patched in place and stays report-only", async () => {
     const { dir, journal, graph, clock } = setup((snapshot) => {
       snapshot.conditionalAccessPolicies = snapshot.conditionalAccessPolicies.map((p) =>

@@ -104,6 +104,10 @@ describe("proposed fixes", () => {
     });
     expect(update.body.conditions.users.excludeUsers).toEqual([ID.breakGlass]);
     expect(update.body.state).toBe("enabledForReportingButNotEnforced");
+    expect(update.basedOnUsersSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(proposalProblems({ ...update, basedOnUsersSha256: undefined }, [ID.breakGlass])).toEqual([
+      "an update needs the fingerprint of the policy it was based on (basedOnUsersSha256)",
+    ]);
   });
 
   test("the guard refuses an enforced state, a dropped break-glass exclusion and read-only properties", () => {
