@@ -38,11 +38,9 @@ export function signInMatches(signIn: SignIn, where: Condition<SignInField>): bo
 }
 
 const isSuccess = (s: SignIn) => (s.status?.errorCode ?? 0) === 0;
-const signInUser = (s: SignIn) => s.userPrincipalName?.toLowerCase() || s.userId;
-const auditUser = (a: DirectoryAudit) => {
-  const subject = auditSubject(a);
-  return subject.upn || subject.id;
-};
+/** Users are keyed by lower-case UPN, as the KQL does (records without one are not grouped). */
+const signInUser = (s: SignIn) => s.userPrincipalName?.toLowerCase() || undefined;
+const auditUser = (a: DirectoryAudit) => auditSubject(a).upn || undefined;
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string | undefined): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -187,7 +185,7 @@ export function evaluateIntent(intent: RuleIntent, records: LogRecords): IntentM
           .filter((s) => signInMatches(s, intent.where))
           .map((s) => ({
             intentId: intent.id,
-            subject: signInUser(s),
+            subject: signInUser(s) ?? s.userId,
             recordIds: [s.id],
             time: s.createdDateTime,
           }));
@@ -196,7 +194,7 @@ export function evaluateIntent(intent: RuleIntent, records: LogRecords): IntentM
         .filter((a) => auditMatches(a, intent.where))
         .map((a) => ({
           intentId: intent.id,
-          subject: auditUser(a) ?? "",
+          subject: auditUser(a) ?? auditSubject(a).id ?? "",
           recordIds: [a.id],
           time: a.activityDateTime,
         }));
