@@ -209,6 +209,8 @@ export async function importFile(
   } catch (error) {
     flush();
     if (error instanceof FileFormatError) reject(error.line ?? 0, error.message);
+    else if (isCsvError(error))
+      reject(error.lines ?? 0, `malformed CSV, the rest of the file is unreadable: ${error.message}`);
     else if (isSystemError(error)) reject(0, `cannot read the file: ${error.message}`);
     else throw error;
   }
@@ -253,6 +255,11 @@ async function peekFirstChar(
     }
   }
   return { first, chunks: replay() };
+}
+
+/** csv-parse's fatal errors (codes `CSV_…`), with the line it stopped at. */
+function isCsvError(error: unknown): error is Error & { lines?: number } {
+  return error instanceof Error && String((error as { code?: unknown }).code).startsWith("CSV_");
 }
 
 function isSystemError(error: unknown): error is NodeJS.ErrnoException {

@@ -25,10 +25,9 @@ export async function* readJsonRecords(
 ): AsyncGenerator<RawItem[]> {
   const iterator = chunks[Symbol.asyncIterator]();
   let head = "";
-  // Look at the first non-empty line (at most 1 MB of it) to choose the layout.
+  // Look at the first two non-empty lines (at most 1 MB) to choose the layout.
   for (;;) {
-    const firstLine = /^\s*(\S[^\n]*)\n/.exec(head);
-    if (firstLine || head.length > 1 << 20) break;
+    if (/^\s*\S[^\n]*\n\s*\S[^\n]*\n/.test(head) || head.length > 1 << 20) break;
     const next = await iterator.next();
     if (next.done) break;
     head += next.value;
@@ -36,10 +35,27 @@ export async function* readJsonRecords(
   const rest: AsyncIterable<string> = {
     [Symbol.asyncIterator]: () => prepend(head, iterator),
   };
-  const first = /^\s*(\S[^\n]*?)\s*(?:\n|$)/.exec(head.slice(0, 1 << 20))?.[1] ?? "";
-  const lines = isSelfContainedLine(first);
+  const [first = "", second = ""] = head
+    .slice(0, 1 << 20)
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+  // A broken first record (it starts like an object but does not open a document: no trailing
+  // `{` or `[`) followed by a whole object on the next line is still JSON Lines.
+  const brokenFirstRecord = first.startsWith("{") && !/[[{]$/.test(first);
+  const lines = isSelfContainedLine(first) || (brokenFirstRecord && isWholeObjectLine(second));
   onLayout?.(lines ? "json-lines" : "json-document");
   yield* lines ? readLines(rest) : readDocument(rest);
+}
+
+function isWholeObjectLine(line: string): boolean {
+  if (!line.startsWith("{") || !line.endsWith("}") || line.length < 4) return false;
+  try {
+    const value: unknown = JSON.parse(line);
+    return value !== null && typeof value === "object" && Object.keys(value).length > 0;
+  } catch {
+    return false;
+  }
 }
 
 function isSelfContainedLine(line: string): boolean {

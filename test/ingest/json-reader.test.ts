@@ -69,6 +69,17 @@ describe("readJsonRecords", () => {
     ]);
   });
 
+  test("JSON Lines whose first line is broken are still read line by line", async () => {
+    const items = await read(['{"id": "a", "x\n{"id": "b"}\n{"id": "c"}\n']);
+    expect(items).toEqual([
+      { line: 1, error: "invalid JSON: unterminated string (the record is truncated)" },
+      { line: 2, value: { id: "b" }, json: '{"id": "b"}' },
+      { line: 3, value: { id: "c" }, json: '{"id": "c"}' },
+    ]);
+    // …while a one-element array printed one element per line is one document.
+    expect(await read(['[\n{"id": "a"}\n]\n'])).toEqual([{ line: 2, value: { id: "a" } }]);
+  });
+
   test("a truncated document reports the record it stops in; the records before it are kept", async () => {
     const text = `{"value": [\n{"id": "1"},\n{"id": "2", "x": [1,`;
     const items = await read([text]);
