@@ -456,17 +456,9 @@ async function saveForensics(
       saved.add(`method|${step.methodId}`);
     }
     if (step.kind === "deleteDevice" && !saved.has(`device|${step.deviceObjectId}`)) {
-      let device: Device | undefined;
-      try {
-        device = (
-          await graph.request<Device>({
-            method: "GET",
-            path: `/devices/${encodeURIComponent(step.deviceObjectId)}`,
-          })
-        ).body;
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
+      // The drift check's read (full object, before any write of this run) serves when there was one.
+      let device: Device | undefined = liveObjects?.devices.find((d) => d.id === step.deviceObjectId);
+      if (!device) device = await readDeviceOrAbsent(graph, step.deviceObjectId);
       store.saveForensic({
         planId: plan.id,
         userId: user.userId,
@@ -479,5 +471,16 @@ async function saveForensics(
       });
       saved.add(`device|${step.deviceObjectId}`);
     }
+  }
+}
+
+async function readDeviceOrAbsent(graph: GraphClient, deviceObjectId: string): Promise<Device | undefined> {
+  try {
+    return (
+      await graph.request<Device>({ method: "GET", path: `/devices/${encodeURIComponent(deviceObjectId)}` })
+    ).body;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
   }
 }
