@@ -2,6 +2,7 @@ import fs from "node:fs";
 import type { Command } from "commander";
 import { DetectConfigError } from "../../detect/config.js";
 import { tuningForCaseFile } from "../../rules/case-tuning.js";
+import { sha256Hex } from "../../rules/condition.js";
 import { exportRules, RULE_FORMATS, type RuleFormat } from "../../rules/export.js";
 import { UsageError } from "../errors.js";
 
@@ -53,7 +54,18 @@ export function register(program: Command): void {
         phoneMode: options.phones,
       });
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ ...result, tuning: tuned?.tuning }, null, 2)}\n`);
+        // In hashed mode the phone numbers stay out of every output, this one included.
+        const tuning = tuned?.tuning && {
+          ...tuned.tuning,
+          indicators: {
+            ...tuned.tuning.indicators,
+            phones:
+              options.phones === "hashed"
+                ? tuned.tuning.indicators.phones.map(sha256Hex)
+                : tuned.tuning.indicators.phones,
+          },
+        };
+        process.stdout.write(`${JSON.stringify({ ...result, tuning }, null, 2)}\n`);
         return;
       }
       for (const { file } of result.written) process.stdout.write(`wrote ${file}\n`);
