@@ -8,6 +8,7 @@ import { buildRouter } from "./routes/index.js";
 import { createEmulatorServer } from "./server.js";
 import { registerDevice, registerMethod, signIn } from "./state/attacker.js";
 import { EmulatorState } from "./state/state.js";
+import { generateTenant } from "./tenant/generator.js";
 import { type TenantDocument, tenantDocumentSchema } from "./tenant/schema.js";
 import { type ThrottleOptions, Throttler } from "./throttle/throttle.js";
 import { defaultCaDir, loadTlsMaterial } from "./tls.js";
@@ -22,8 +23,10 @@ export interface EmulatorOptions {
   tenant?: TenantDocument;
   /** Scenario name (see the tenant module's listScenarios()). */
   scenario?: string;
-  /** Size of a generated tenant when neither `tenant` nor `scenario` is given. */
+  /** Size of a generated tenant when neither `tenant` nor `scenario` is given (default 50). */
   users?: number;
+  /** Days of sign-in and audit history in a generated tenant (default 7). */
+  days?: number;
   seed?: number | string;
   /** 0 (default) picks a free port. */
   port?: number;
@@ -60,6 +63,8 @@ export interface RunningEmulator {
 }
 
 export const DEFAULT_AUDIT_DELAY_MS = 1_000;
+const DEFAULT_GENERATED_USERS = 50;
+const DEFAULT_GENERATED_DAYS = 7;
 
 /** Raised when a scenario or a generated tenant is asked for but the tenant module cannot build it. */
 export class TenantSourceUnavailable extends Error {}
@@ -75,11 +80,16 @@ export function validateTenant(document: unknown, source = "tenant"): TenantDocu
 
 async function resolveTenant(options: EmulatorOptions): Promise<TenantDocument> {
   if (options.tenant) return validateTenant(options.tenant);
-  throw new TenantSourceUnavailable(
-    options.scenario
-      ? `scenario '${options.scenario}' cannot be built: the scenario catalogue is not available in this build`
-      : "startEmulator needs a tenant: generated tenants are not available in this build",
-  );
+  if (options.scenario) {
+    throw new TenantSourceUnavailable(
+      `scenario '${options.scenario}' cannot be built: the scenario catalogue is not available in this build`,
+    );
+  }
+  return generateTenant({
+    users: options.users ?? DEFAULT_GENERATED_USERS,
+    days: options.days ?? DEFAULT_GENERATED_DAYS,
+    seed: options.seed ?? 1,
+  });
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
