@@ -67,7 +67,7 @@ export function renderReport(report: PostureReport): string {
       );
       for (const p of user.enforced) {
         lines.push(
-          `      enforced: "${printable(p.displayName)}" via ${printable(p.includedBy)} — ${p.target} → ${p.controls}${p.narrowedBy.length ? ` (only when: not ${p.narrowedBy.join("; ")})` : ""}`,
+          `      enforced: "${printable(p.displayName)}" via ${printable(p.includedBy)} — ${p.target} → ${p.controls}${p.narrowedBy.length ? ` (narrowed by: ${p.narrowedBy.join("; ")})` : ""}`,
         );
       }
       for (const p of user.reportOnly)

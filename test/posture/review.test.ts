@@ -283,6 +283,34 @@ describe("posture edge cases", () => {
     });
   });
 
+  test("an affected user excluded only from a report-only policy is a warning, not a fail", () => {
+    const report = reviewPosture(
+      tenant("good", {
+        conditionalAccessPolicies: [
+          ...tenant("good").conditionalAccessPolicies,
+          caPolicy({
+            id: "pilot",
+            displayName: "Pilot",
+            state: "enabledForReportingButNotEnforced",
+            users: { excludeUsers: [ID.breakGlass, ID.alice] },
+            builtInControls: ["compliantDevice"],
+          }),
+        ],
+      }),
+      FINDINGS,
+      { now: NOW },
+    );
+    expect(check(report, "exc.affectedUsersExcluded")).toMatchObject({
+      result: "warning",
+      evidence: [
+        expect.objectContaining({
+          ref: "pilot",
+          note: "(report-only) excludes affected user alice@contoso.com by user (by id)",
+        }),
+      ],
+    });
+  });
+
   test("security defaults with no CA policy satisfy MFA for all users but warn about registration", () => {
     const report = reviewPosture(
       tenant("good", {

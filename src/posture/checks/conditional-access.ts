@@ -35,7 +35,7 @@ function narrowingGaps(policy: CaPolicy, ignore: (condition: string) => boolean 
     .map((condition) => ({
       setting: "conditions",
       value: condition,
-      note: `applies only when not narrowed: ${condition}`,
+      note: `narrowed by "${condition}": the sign-ins it leaves out are not covered`,
       hard: false,
     }));
 }

@@ -181,11 +181,13 @@ export function affectedUsersExcluded(ctx: PostureContext): PostureCheck {
       );
     }
   }
+  // An enforced policy leaving an affected user out is a live gap; a report-only one is a warning.
+  const enforcedGaps = evidence.filter((e) => e.note?.startsWith("excludes")).length;
   return makeCheck(
     AFFECTED_EXCLUDED,
-    evidence.length > 0 ? "fail" : "pass",
+    enforcedGaps > 0 ? "fail" : evidence.length > 0 ? "warning" : "pass",
     evidence.length > 0
-      ? `${evidence.length} policy exclusion(s) leave affected users outside their protection.`
+      ? `${evidence.length} policy exclusion(s) leave affected users outside their protection (${enforcedGaps} in enforced policies).`
       : `None of the ${ctx.affectedUserIds.size} affected user(s) is excluded from a policy.`,
     evidence,
     "Take the affected users out of those exclusions (or out of the excluded groups) before re-enabling their accounts.",
