@@ -301,4 +301,26 @@ describe("apply", () => {
     expect(t.devices.map((d) => d.id)).toEqual(["d-benign"]);
     expect(summary.counts).toMatchObject({ done: 2, failed: 1 });
   });
+
+  test("confirms compromise in Identity Protection when planned, once", async () => {
+    const t = tenant();
+    const plan = buildPlan({
+      id: "plan-cc",
+      now: new Date(),
+      snapshot: snapshot({
+        users: structuredClone(t.users),
+        methods: new Map([...t.methods].map(([k, v]) => [k, structuredClone(v)])),
+      }),
+      app: null,
+      findings: [methodFinding("u-bob", roguePhone)],
+      options: { confirmCompromised: true },
+    });
+    expect(plan.users[0]!.steps.at(-1)!.kind).toBe("confirmCompromised");
+    const graph = new FakeGraph(t, RESPONDER_APP.permissions);
+    const journal = new Journal(store);
+    const evictStore = new EvictStore(store);
+    await applyPlan({ plan, graph, journal, store: evictStore });
+    expect(graph.riskStates.get("u-bob")).toBe("confirmedCompromised");
+    expect(graph.writes.filter((w) => w.path.includes("confirmCompromised"))).toHaveLength(1);
+  });
 });

@@ -95,6 +95,7 @@ export class FakeGraph implements GraphClient {
     return this.roles;
   }
 
+  readonly riskStates = new Map<string, string>();
   private clock = 0;
   /** Strictly increasing timestamps, as a real service's 100-ns resolution gives in practice. */
   private tick(): string {
@@ -168,6 +169,16 @@ export class FakeGraph implements GraphClient {
           return undefined;
         }
       }
+    }
+    if (parts[0] === "identityProtection" && parts[1] === "riskyUsers") {
+      if (request.method === "POST" && parts[2] === "confirmCompromised") {
+        for (const id of (request.body as { userIds: string[] }).userIds)
+          this.riskStates.set(id, "confirmedCompromised");
+        return undefined;
+      }
+      const id = decodeURIComponent(parts[2]!);
+      const state = this.riskStates.get(id);
+      return state ? { id, riskState: state } : this.fail(404, "itemNotFound", request);
     }
     if (parts[0] === "devices") {
       const id = decodeURIComponent(parts[1]!);
