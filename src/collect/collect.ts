@@ -4,12 +4,14 @@ import type { CollectContext, PartOutcome, UserScope } from "./context.js";
 import { collectDevices } from "./devices.js";
 import { collectAudits, collectRisk, collectSignIns } from "./logs.js";
 import { collectMethods, collectRegistrationDetails } from "./methods.js";
+import { outcomeFromError } from "./outcome.js";
 import { collectPolicies } from "./policies.js";
 import { type PreflightResult, preflight } from "./preflight.js";
 import { type ProgressReporter, silentProgress } from "./progress.js";
 import { collectGroups, collectRoles } from "./roles.js";
 import { COLLECT_STREAMS, type CollectStream } from "./streams.js";
-import { collectUsers } from "./users.js";
+import { UserFeed } from "./user-feed.js";
+import { collectUsers, userIdsInScope } from "./users.js";
 
 export interface CollectOptions {
   client: GraphConnector;
@@ -90,7 +92,14 @@ export async function collectCase(options: CollectOptions): Promise<CollectSumma
       });
       return;
     }
-    const result = await work();
+    let result: PartOutcome | PartOutcome[];
+    try {
+      result = await work();
+    } catch (error) {
+      // Collectors turn Graph failures into outcomes themselves; this catches the unexpected (a
+      // store error, a bug) so the other streams still finish and the run is still summarised.
+      result = outcomeFromError(name, name, error);
+    }
     outcomes.push(...(Array.isArray(result) ? result : [result]));
     store.transaction(() => {
       run.done.push(name);
@@ -98,16 +107,21 @@ export async function collectCase(options: CollectOptions): Promise<CollectSumma
     });
   };
 
-  // The directory lane orders itself; the reports and protection lanes overlap it.
-  const usersDone = stream("users", () => collectUsers(ctx));
+  // The directory lane orders itself; the reports and protection lanes overlap it. Methods start
+  // with the first page of users when users are listed now, else from the users in the case.
+  const listing = only.includes("users") && !run.done.includes("users");
+  const feed = listing ? new UserFeed() : UserFeed.of(only.includes("methods") ? userIdsInScope(ctx) : []);
+  const usersDone = stream("users", () => collectUsers(ctx, feed));
   const policiesDone = stream("policies", () => collectPolicies(ctx));
   await Promise.all([
     usersDone,
     policiesDone,
     stream("methods", async () => {
-      const registration = collectRegistrationDetails(ctx);
-      await usersDone;
-      return [await collectMethods(ctx), await registration];
+      // The report is tenant-wide and starts at once; with a --users scope it waits for the scope.
+      const registration = ctx.users
+        ? usersDone.then(() => collectRegistrationDetails(ctx))
+        : collectRegistrationDetails(ctx);
+      return [await collectMethods(ctx, feed), await registration];
     }),
     stream("devices", () => collectDevices(ctx)),
     stream("roles", async () => {

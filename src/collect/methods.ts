@@ -3,6 +3,7 @@ import type { AuthenticationMethod, UserRegistrationDetails } from "../graph/typ
 import { type CollectContext, graphProvenance, type PartOutcome } from "./context.js";
 import { outcomeFromError, runPart } from "./outcome.js";
 import { permissionGate } from "./preflight.js";
+import type { UserFeed } from "./user-feed.js";
 import { userIdsInScope } from "./users.js";
 
 export const METHODS_CHECKPOINT = "methods";
@@ -12,90 +13,118 @@ const CHUNK_USERS = 100;
 const CHUNKS_IN_FLIGHT = 6;
 
 /**
- * `doneUpTo`: every user id ≤ it (in sorted order) has its methods in the case for the current
- * pass. Chunks finish out of order, so the mark only moves over a contiguous prefix; after a crash
- * at most the chunks that were in flight are fetched again.
+ * Which users already have their methods in the case for the current run: written in the same
+ * transaction as their methods, so after a crash the resumed run skips exactly those, whatever
+ * order the users arrive in. Rows of earlier runs are dropped when a run starts its pass.
  */
-interface MethodsCheckpoint {
-  doneUpTo?: string;
-  completedAt?: string;
-}
+const DONE_TABLE_MIGRATIONS = [
+  "CREATE TABLE collect_methods_done (run TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (run, user_id)) WITHOUT ROWID",
+];
 
-/** Every authentication method of every user in scope, 20 users per `$batch`. */
-export async function collectMethods(ctx: CollectContext): Promise<PartOutcome> {
+/**
+ * Every authentication method of every user in scope, 20 users per `$batch`, starting as soon as
+ * the first users arrive from `feed`.
+ */
+export async function collectMethods(ctx: CollectContext, feed: UserFeed): Promise<PartOutcome> {
   const denied = permissionGate(ctx.granted, "methods", "methods");
   if (denied) return denied;
-  const checkpoint = (ctx.store.getCheckpoint(METHODS_CHECKPOINT) as MethodsCheckpoint | undefined) ?? {};
-  const ids = userIdsInScope(ctx);
-  const start = checkpoint.doneUpTo === undefined ? 0 : ids.findIndex((id) => id > checkpoint.doneUpTo!);
-  const todo = start < 0 ? [] : ids.slice(start);
-  const chunks: string[][] = [];
-  for (let index = 0; index < todo.length; index += CHUNK_USERS)
-    chunks.push(todo.slice(index, index + CHUNK_USERS));
+  const { store } = ctx;
+  const run = ctx.asOf.toISOString();
+  store.ensureSchema("collect", DONE_TABLE_MIGRATIONS);
+  store.db.prepare("DELETE FROM collect_methods_done WHERE run <> ?").run(run);
+  const alreadyDone = new Set(
+    (
+      store.db.prepare("SELECT user_id FROM collect_methods_done WHERE run = ?").all(run) as {
+        user_id: string;
+      }[]
+    ).map((row) => row.user_id),
+  );
+  const markDone = store.db.prepare(
+    "INSERT OR IGNORE INTO collect_methods_done (run, user_id) VALUES (?, ?)",
+  );
 
-  ctx.progress.begin("methods", ids.length);
-  ctx.progress.advance("methods", ids.length - todo.length);
+  ctx.progress.begin("methods");
   let records = 0;
   let failures = 0;
-  const done = new Array<boolean>(chunks.length).fill(false);
-  let contiguous = 0;
-  let next = 0;
+  let seen = 0;
 
-  const runChunk = async (chunkIndex: number) => {
-    const chunk = chunks[chunkIndex]!;
+  const runChunk = async (chunk: string[]) => {
     const requests: GraphRequest[] = chunk.map((id) => ({
       method: "GET",
       path: `/users/${encodeURIComponent(id)}/authentication/methods`,
     }));
-    const results = await ctx.client.batch<{ value: AuthenticationMethod[] }>(requests);
+    const results = await ctx.client.batch<{ value: AuthenticationMethod[]; "@odata.nextLink"?: string }>(
+      requests,
+    );
+    // A user with more methods than one page holds (rare) continues outside the batch.
+    const extra = new Map<string, AuthenticationMethod[]>();
+    for (const [index, result] of results.entries()) {
+      const nextLink = result instanceof GraphError ? undefined : result.body?.["@odata.nextLink"];
+      if (!nextLink) continue;
+      const more: AuthenticationMethod[] = [];
+      for await (const page of ctx.client.pageStream<AuthenticationMethod>({ nextLink }))
+        more.push(...page.items);
+      extra.set(chunk[index]!, more);
+    }
     const provenance = graphProvenance("/users/{id}/authentication/methods");
-    ctx.store.transaction(() => {
+    store.transaction(() => {
       results.forEach((result, index) => {
         const userId = chunk[index]!;
         if (result instanceof GraphError) {
           if (result.status === 403) throw result;
           // A user deleted since the listing has no methods left; other failures keep what the case had.
-          if (result.status === 404) ctx.store.replaceInventory("methods", userId, [], provenance);
-          else failures++;
-          return;
+          if (result.status === 404) store.replaceInventory("methods", userId, [], provenance);
+          else {
+            failures++;
+            return;
+          }
+        } else {
+          const methods = [...(result.body?.value ?? []), ...(extra.get(userId) ?? [])];
+          records += methods.length;
+          store.replaceInventory("methods", userId, methods, provenance);
         }
-        const methods = result.body?.value ?? [];
-        records += methods.length;
-        ctx.store.replaceInventory("methods", userId, methods, provenance);
+        markDone.run(run, userId);
       });
-      done[chunkIndex] = true;
-      while (contiguous < chunks.length && done[contiguous]) contiguous++;
-      if (contiguous > 0) {
-        const lastChunk = chunks[contiguous - 1]!;
-        ctx.store.setCheckpoint(METHODS_CHECKPOINT, {
-          doneUpTo: lastChunk[lastChunk.length - 1],
-        } satisfies MethodsCheckpoint);
-      }
     });
     ctx.progress.advance("methods", chunk.length);
   };
 
-  // The first failure stops the other workers from taking new chunks; all settle before we return.
+  // Chunks are cut from the feed as users arrive; at most CHUNKS_IN_FLIGHT run at once, and the
+  // first failure stops new chunks (all in flight settle before we return).
   let failure: unknown;
-  await Promise.allSettled(
-    Array.from({ length: Math.min(CHUNKS_IN_FLIGHT, chunks.length) }, async () => {
-      while (failure === undefined && next < chunks.length) {
-        try {
-          await runChunk(next++);
-        } catch (error) {
-          failure ??= error;
-        }
-      }
-    }),
-  );
+  const inFlight = new Set<Promise<void>>();
+  const dispatch = (chunk: string[]) => {
+    const task: Promise<void> = runChunk(chunk)
+      .catch((error: unknown) => {
+        failure ??= error;
+      })
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  };
+  let pending: string[] = [];
+  for await (const ids of feed) {
+    seen += ids.length;
+    if (feed.isClosed) ctx.progress.setTotal("methods", feed.count);
+    const fresh = ids.filter((id) => !alreadyDone.has(id));
+    ctx.progress.advance("methods", ids.length - fresh.length);
+    pending.push(...fresh);
+    while (pending.length >= CHUNK_USERS && failure === undefined) {
+      while (inFlight.size >= CHUNKS_IN_FLIGHT) await Promise.race(inFlight);
+      dispatch(pending.slice(0, CHUNK_USERS));
+      pending = pending.slice(CHUNK_USERS);
+    }
+    if (failure !== undefined) break;
+  }
+  if (failure === undefined && pending.length > 0) dispatch(pending);
+  await Promise.allSettled([...inFlight]);
+  while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+
   if (failure !== undefined) {
     ctx.progress.end("methods", "failed");
     return outcomeFromError("methods", "methods", failure, records);
   }
-  ctx.store.setCheckpoint(METHODS_CHECKPOINT, {
-    completedAt: new Date().toISOString(),
-  } satisfies MethodsCheckpoint);
-  ctx.progress.end("methods", `${records} methods of ${ids.length} users`);
+  store.setCheckpoint(METHODS_CHECKPOINT, { completedAt: new Date().toISOString() });
+  ctx.progress.end("methods", `${records} methods of ${seen} users`);
   return {
     stream: "methods",
     part: "methods",

@@ -4,6 +4,7 @@ import { type CollectContext, graphProvenance, type PartOutcome } from "./contex
 import { USER_FIELDS } from "./fields.js";
 import { outcomeFromError } from "./outcome.js";
 import { permissionGate } from "./preflight.js";
+import type { UserFeed } from "./user-feed.js";
 
 export const USERS_CHECKPOINT = "users";
 
@@ -29,7 +30,15 @@ export interface UsersCheckpoint {
  * a `--users` scope only upserts. The list is small next to the budgets (999 per page), so an
  * interrupted listing simply starts again.
  */
-export async function collectUsers(ctx: CollectContext): Promise<PartOutcome[]> {
+export async function collectUsers(ctx: CollectContext, feed: UserFeed): Promise<PartOutcome[]> {
+  try {
+    return await listUsers(ctx, feed);
+  } finally {
+    feed.close();
+  }
+}
+
+async function listUsers(ctx: CollectContext, feed: UserFeed): Promise<PartOutcome[]> {
   const denied = permissionGate(ctx.granted, "users", "users");
   if (denied) return [denied];
   const activityDenied = permissionGate(ctx.granted, "users", "signInActivity");
@@ -39,12 +48,13 @@ export async function collectUsers(ctx: CollectContext): Promise<PartOutcome[]> 
   let failures = 0;
   try {
     try {
-      ({ users, failures } = await fetchUsers(ctx, !activityDenied));
+      ({ users, failures } = await fetchUsers(ctx, !activityDenied, feed));
     } catch (error) {
       // signInActivity needs Entra ID P1/P2: a tenant without it refuses the whole listing.
       if (activityDenied || !(error instanceof GraphError) || error.status !== 403) throw error;
       note = `signInActivity not collected: ${error.message}`;
-      ({ users, failures } = await fetchUsers(ctx, false));
+      // Nothing was fed yet: the refusal comes with the first page.
+      ({ users, failures } = await fetchUsers(ctx, false, feed));
     }
   } catch (error) {
     ctx.progress.end("users", "failed");
@@ -83,6 +93,7 @@ export async function collectUsers(ctx: CollectContext): Promise<PartOutcome[]> 
 async function fetchUsers(
   ctx: CollectContext,
   withActivity: boolean,
+  feed: UserFeed,
 ): Promise<{ users: User[]; failures: number }> {
   const $select = [...USER_FIELDS, ...(withActivity ? ["signInActivity"] : [])].join(",");
   const scope = ctx.users;
@@ -103,6 +114,7 @@ async function fetchUsers(
         query: { $select, $filter },
       })) {
         for (const user of items) users.set(user.id, user);
+        feed.push(items.map((user) => user.id));
         ctx.progress.advance("users", items.length);
       }
     }
@@ -117,6 +129,7 @@ async function fetchUsers(
   if (scope) query.$filter = scope.filter;
   for await (const items of ctx.client.pages<User>({ method: "GET", path: "/users", query })) {
     users.push(...items);
+    feed.push(items.map((user) => user.id));
     ctx.progress.advance("users", items.length);
   }
   return { users, failures: 0 };

@@ -11,6 +11,7 @@ import {
   parseUserScope,
 } from "../../collect/index.js";
 import { createGraphClient, credentialFromEnvironment } from "../../graph/index.js";
+import { redactText } from "../../shared/redact.js";
 import { openCase } from "../../store/index.js";
 import { UsageError } from "../errors.js";
 
@@ -58,6 +59,10 @@ export function register(program: Command): void {
           since,
           ...(users ? { users } : {}),
           progress,
+        }).catch((error: unknown) => {
+          progress.stop();
+          // A sign-in failure ends the run before any stream; keep secrets out of the message.
+          throw new Error(`collect: ${redactText(error instanceof Error ? error.message : String(error))}`);
         });
         if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         else process.stdout.write(`${formatSummary(summary)}\n`);
