@@ -19,7 +19,8 @@ const MAX_ID_LENGTH = 512;
 /**
  * A sign-in's id is shared by the stages of one multi-stage sign-in (an MFA interrupt, then the
  * success: real exports show both rows under one id, seconds apart), so sign-ins are keyed by id and
- * time; the same stage collected from Graph and imported from a file still has the same key.
+ * time to the second (exports show fractions with 3 or 7 digits, rounded or cut); the same stage
+ * collected from Graph and imported from a file still has the same key.
  *
  * Derives the natural key and normalized columns of one Graph-shaped record. Throws RecordError
  * when the record has no usable key; other odd fields are tolerated (kept in the raw JSON).
@@ -48,7 +49,11 @@ export function normalizeRecord(
   }
   const time = eventTime(kind, r);
   return {
-    key: info.scoped ? `${scope}/${id}` : kind === "signIns" && time !== null ? `${id}@${time}` : id,
+    key: info.scoped
+      ? `${scope}/${id}`
+      : kind === "signIns" && time !== null
+        ? `${id}@${time.slice(0, 19)}Z`
+        : id,
     scope: info.scoped ? scope! : null,
     time,
     userId: userIdOf(kind, r, scope),

@@ -64,7 +64,8 @@ export interface ReplaceResult extends UpsertResult {
 export interface StoredRecord<T> {
   /**
    * Natural key: the Graph id; `scope/id` for scoped kinds; the kind name for singletons; for
-   * signIns `id@createdDateTime` (UTC ISO), because the stages of one sign-in share its id.
+   * signIns `id@createdDateTime` (UTC, to the second, e.g. `…@2026-05-04T09:00:00Z`), because the
+   * stages of one sign-in share its id.
    */
   key: string;
   /** The parent id for scoped kinds (user for methods, device for owners/users, group for members). */
