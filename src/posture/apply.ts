@@ -4,6 +4,7 @@ import { odataString } from "../graph/odata.js";
 import type { ConditionalAccessPolicy, ODataCollection } from "../graph/types.js";
 import { canonicalJson, sha256Hex } from "../journal/canonical.js";
 import type { JournalEntry, JournalEntryInput } from "../journal/journal.js";
+import { PostureInputError } from "./errors.js";
 import { RequestPacer } from "./pacer.js";
 import { readProposals } from "./proposal-files.js";
 import { type Proposal, usersFingerprint } from "./proposals.js";
@@ -49,8 +50,13 @@ export interface ApplyProposalsOptions {
   graph?: GraphClient;
   journal?: JournalSink;
   pacer?: RequestPacer;
+  /** The tenant the Graph client's credentials reach; must match the proposals' tenant when both are known. */
+  connectedTenantId?: string;
   onResult?: (result: ChangeResult) => void;
 }
+
+/** Application permissions a CA policy write needs (graph-entra.md §12). */
+export const WRITE_PERMISSIONS = ["Policy.ReadWrite.ConditionalAccess", "Policy.Read.All"] as const;
 
 export async function applyProposals(options: ApplyProposalsOptions): Promise<ApplyProposalsResult> {
   const set = readProposals(options.dir);
@@ -77,6 +83,18 @@ export async function applyProposals(options: ApplyProposalsOptions): Promise<Ap
 
   const { graph, journal } = options;
   if (!graph || !journal) throw new Error("applying proposals needs a Graph client and the case journal");
+  if (set.tenantId && options.connectedTenantId && set.tenantId !== options.connectedTenantId) {
+    throw new PostureInputError(
+      `the proposals are for tenant ${set.tenantId}, but the credentials reach tenant ${options.connectedTenantId}; nothing was changed`,
+    );
+  }
+  const granted = new Set(await graph.grantedRoles());
+  const missing = WRITE_PERMISSIONS.filter((permission) => !granted.has(permission));
+  if (missing.length > 0) {
+    throw new PostureInputError(
+      `the app lacks ${missing.join(" and ")}, which creating or updating Conditional Access policies needs; nothing was changed`,
+    );
+  }
   const pacer = options.pacer ?? new RequestPacer();
   journal.append({
     actor: JOURNAL_ACTOR,

@@ -250,6 +250,29 @@ describe("posture --apply", () => {
     expect(patched.conditions.users?.excludeUsers).toEqual([ID.breakGlass]);
   });
 
+  test("proposals for another tenant, or an app without CA write permission, change nothing", async () => {
+    const { dir, journal, graph, clock } = setup();
+    const pacer = new RequestPacer(1_000, clock);
+    await expect(
+      applyProposals({
+        dir,
+        yes: true,
+        graph: graph.client,
+        journal,
+        pacer,
+        connectedTenantId: "fabrikam-tenant-id",
+      }),
+    ).rejects.toThrow(
+      "the proposals are for tenant contoso-tenant-id, but the credentials reach tenant fabrikam-tenant-id; nothing was changed",
+    );
+    graph.client.grantedRoles = async () => ["Policy.Read.All"];
+    await expect(applyProposals({ dir, yes: true, graph: graph.client, journal, pacer })).rejects.toThrow(
+      "the app lacks Policy.ReadWrite.ConditionalAccess, which creating or updating Conditional Access policies needs; nothing was changed",
+    );
+    expect(graph.sent).toEqual([]);
+    expect(journal.entries()).toEqual([]);
+  });
+
   test("a Graph failure on one change is reported with its code and the others still apply", async () => {
     const { dir, journal, graph, clock } = setup();
     const request = graph.client.request.bind(graph.client);

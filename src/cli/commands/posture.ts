@@ -91,7 +91,14 @@ async function runApply(options: PostureCliOptions, dir: string): Promise<void> 
   const store = openCase(options.case);
   const graph = createGraphClient();
   try {
-    const result = await applyProposals({ dir, yes: true, graph, journal: new Journal(store) });
+    const { tenantId } = await graph.identity();
+    const result = await applyProposals({
+      dir,
+      yes: true,
+      graph,
+      journal: new Journal(store),
+      ...(tenantId ? { connectedTenantId: tenantId } : {}),
+    });
     process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderApply(result));
     if (result.counts.failed > 0 || result.counts.refused > 0) process.exitCode = 1;
   } finally {
