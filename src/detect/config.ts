@@ -23,10 +23,12 @@ const thresholdsSchema = z.object({
   afterRiskWindowHours: z.number().min(0).default(6),
   /** Password spray: one IP failing (50126) for at least this many distinct users… */
   sprayMinUsers: z.number().int().min(2).default(10),
-  /** …within this window. */
-  sprayWindowMinutes: z.number().min(1).default(60),
-  /** Dormant: no successful sign-in for this many days before the registration. */
+  /** …within this window (low-and-slow sprays spread their guesses over hours). */
+  sprayWindowMinutes: z.number().min(1).default(240),
+  /** Dormant: no successful sign-in for this many days before the registration… */
   dormantDays: z.number().min(1).default(30),
+  /** …of which the sign-in log must reach at least this many (Sentinel's dormant-user hunt uses 14). */
+  dormantMinCoveredDays: z.number().min(1).default(14),
   /** Sign-ins this close before a registration are the attacker's own session, not proof of activity. */
   dormantGraceHours: z.number().min(0).default(24),
   /** Accounts younger than this are onboarding, not dormant, and a password-only first method is normal. */

@@ -220,6 +220,14 @@ export class DetectContext {
     return near(from) && near(to);
   }
 
+  /** The earliest time from which the sign-in log runs without a gap up to `to`, within [from, to]. */
+  signInLogStart(from: number, to: number): number | undefined {
+    const start = this.signInCoverageStart;
+    if (start === undefined) return undefined;
+    const begin = Math.max(from, start);
+    return this.signInLogCovers(begin, to) ? begin : undefined;
+  }
+
   /**
    * Country, city and ASN of an address, from the sign-ins that came from it: the given user's (what
    * baselines compare, and cheap), or — without a user — anyone's, indexed on first such request.
@@ -363,6 +371,29 @@ export class DetectContext {
           }
         }
       }
+    }
+    this.dropBusyNetworks(failuresByIp);
+  }
+
+  /**
+   * An office or VPN egress also collects wrong passwords from many users, but far more of its
+   * users get in. A spray address fails for most of the accounts it tries: keep only those where
+   * the users who failed outnumber the users who succeeded at least two to one.
+   */
+  private dropBusyNetworks(failuresByIp: Map<string, { time: number; userId: string }[]>): void {
+    if (this.sprayIps.size === 0) return;
+    const succeeded = new Map<string, Set<string>>();
+    for (const ip of this.sprayIps.keys()) succeeded.set(ip, new Set());
+    for (const [userId, log] of this.logs) {
+      for (let i = 0; i < log.records.length; i++) {
+        const signIn = log.records[i]!;
+        const users = signIn.ipAddress ? succeeded.get(signIn.ipAddress) : undefined;
+        if (users && isSuccess(signIn)) users.add(userId);
+      }
+    }
+    for (const [ip, users] of succeeded) {
+      const failed = new Set(failuresByIp.get(ip)?.map((failure) => failure.userId));
+      if (failed.size < 2 * users.size) this.sprayIps.delete(ip);
     }
   }
 }

@@ -4,8 +4,8 @@ import { describeInitiator, type Initiator } from "./audit.js";
 import type { DetectContext } from "./context.js";
 import type { Evidence, FindingObject, RecommendedAction, Severity, Technique } from "./finding.js";
 import type { Registration } from "./registrations.js";
-import { placeOf } from "./signins.js";
-import { toIso } from "./time.js";
+import { isSuccess, placeOf } from "./signins.js";
+import { HOUR, toIso } from "./time.js";
 
 /**
  * The shape of one detection module, and helpers every module uses to build evidence. A detection
@@ -89,6 +89,14 @@ export function registrationEvidence(context: DetectContext, registration: Regis
     if (place?.country) evidence.location = [place.city, place.country].filter((p) => p).join(", ");
     return evidence;
   });
+  // The sign-in that opened the registration session: same account and address, within the hour before.
+  if (registration.ip && registration.source !== "inventory") {
+    const session = context
+      .signInsBetween(registration.userId, registration.time - HOUR, registration.time + 1)
+      .filter(({ signIn }) => signIn.ipAddress === registration.ip && isSuccess(signIn))
+      .at(-1);
+    if (session) out.unshift(signInEvidence(session.signIn, "sign-in that opened the registration session"));
+  }
   if (registration.kind === "method" && registration.method) {
     out.push({
       kind: "method",

@@ -5,7 +5,7 @@ import { type DetectConfig, defaultConfig } from "./config.js";
 import { DetectContext } from "./context.js";
 import type { Detection, DraftFinding } from "./detection.js";
 import { DETECTIONS } from "./detections/index.js";
-import { type Finding, type FindingObject, SEVERITIES, type Severity } from "./finding.js";
+import { type Evidence, type Finding, type FindingObject, SEVERITIES, type Severity } from "./finding.js";
 
 /** What a detection could not do on this case, because streams were never collected or imported. */
 export interface DetectionGap {
@@ -127,6 +127,17 @@ export function findingId(
   return `F-${digest.slice(0, 16)}`;
 }
 
+/** One entry per record: several reasons can cite the same sign-in; the first description wins. */
+function uniqueEvidence(evidence: readonly Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  return evidence.filter((item) => {
+    const key = `${item.kind}:${item.id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 function raise(severity: Severity, steps: number): Severity {
   const index = Math.min(SEVERITIES.indexOf(severity) + steps, SEVERITIES.length - 1);
   return SEVERITIES[index]!;
@@ -166,7 +177,7 @@ function finalize(
     userPrincipalName: upn,
     object: draft.object,
     explanation,
-    evidence: draft.evidence,
+    evidence: uniqueEvidence(draft.evidence),
     recommendedActions: [...new Set(draft.recommendedActions)],
     firstSeen: times[0],
     lastSeen: times.at(-1),

@@ -64,7 +64,12 @@ export const afterRisk: Detection = {
         }
         if (!isSuccess(signIn) || !signIn.ipAddress) continue;
         const spray = context.sprayIps.get(signIn.ipAddress);
-        if (spray && spray.start <= signInTime) {
+        // The victim's own office can be a noisy address; a spray source is one they never used.
+        if (
+          spray &&
+          spray.start <= signInTime &&
+          context.unfamiliarIp(userId, signIn.ipAddress, signInTime) !== false
+        ) {
           evidence.push(
             signInEvidence(
               signIn,

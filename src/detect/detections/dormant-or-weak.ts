@@ -46,15 +46,27 @@ export const dormantOrWeak: Detection = {
       const evidence: Evidence[] = [];
       let score = 0;
 
-      const dormantFrom = time - t.dormantDays * DAY;
       const graceFrom = time - t.dormantGraceHours * HOUR;
-      const olderThanWindow = created === undefined || created <= dormantFrom;
-      if (!newAccount && olderThanWindow && context.signInLogCovers(dormantFrom, graceFrom)) {
+      const wanted = time - t.dormantDays * DAY;
+      const olderThanWindow = created === undefined || created <= wanted;
+      // The log may not reach the full period back: accept it when it covers enough of it.
+      const logFrom = context.signInLogStart(wanted, graceFrom);
+      if (
+        !newAccount &&
+        olderThanWindow &&
+        logFrom !== undefined &&
+        graceFrom - logFrom >= t.dormantMinCoveredDays * DAY
+      ) {
         const active = context
-          .signInsBetween(userId, dormantFrom, graceFrom)
+          .signInsBetween(userId, logFrom, graceFrom)
           .some(({ signIn }) => isSuccess(signIn));
         if (!active) {
-          reasons.push(`the account had no successful sign-in in the ${t.dormantDays} days before`);
+          const days = Math.floor((time - logFrom) / DAY);
+          reasons.push(
+            days >= t.dormantDays
+              ? `the account had no successful sign-in in the ${t.dormantDays} days before`
+              : `the account had no successful sign-in in the ${days} days before (as far back as the sign-in log goes)`,
+          );
           score += 60;
         }
       }
