@@ -26,6 +26,8 @@ export interface GenerateOptions {
   licence?: Licence;
   /** Role template ids held by the responder app (default: Privileged Authentication Administrator). */
   responderRoles?: readonly string[];
+  /** Scenario hook: adjusts people (names, UPNs) after they exist and before their history is written. */
+  beforeHistory?: (world: World) => void;
 }
 
 const ORGS = [
@@ -133,6 +135,7 @@ export function generateWorld(options: GenerateOptions): World {
       homeCountries: [...new Set(world.people.map((p) => p.home.country))],
     }),
   );
+  options.beforeHistory?.(world);
   const history = buildHistory(world);
   doc.signIns = history.signIns;
   const audits = [...onboarding, ...history.audits];

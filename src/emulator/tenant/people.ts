@@ -149,7 +149,9 @@ export function buildPeople(world: World, opts: PeopleOptions): DirectoryAudit[]
     upnCounts.set(local, seen + 1);
     if (seen > 0) local = `${local}${seen + 1}`;
     const upn = `${local}@${world.domain}`;
-    const dormant = persona === "staff" && rng.chance(0.03);
+    // The first staff account is always dormant, so even a tiny tenant has an APT29-style target.
+    const firstStaff = i === 2 + adminCount + helpdeskCount;
+    const dormant = persona === "staff" && (firstStaff || rng.chance(0.03));
     const newHire = persona === "staff" && !dormant && rng.chance(0.04);
     const createdMs = newHire
       ? world.startMs + rng.int(Math.max(1, world.days - 1)) * DAY_MS + 8 * HOUR_MS
@@ -257,7 +259,7 @@ export function buildPeople(world: World, opts: PeopleOptions): DirectoryAudit[]
               ? "authPhoneFido"
               : "authPhone"
             : dormant
-              ? rng.chance(0.6)
+              ? firstStaff || rng.chance(0.6)
                 ? "none"
                 : "sms"
               : rng.weighted(STAFF_MIX);
