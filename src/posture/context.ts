@@ -31,7 +31,6 @@ export interface PostureContext {
   dir: DirectoryIndex;
   policiesCollected: boolean;
   policies: CaPolicy[];
-  findings: Finding[];
   breakGlass: BreakGlassAccount[];
   breakGlassIds: ReadonlySet<string>;
   affectedUserIds: ReadonlySet<string>;
@@ -59,7 +58,6 @@ export function buildContext(
     dir,
     policiesCollected: !snapshot.missing.has("policies"),
     policies,
-    findings: active,
     breakGlass,
     breakGlassIds: new Set(breakGlass.map((account) => account.userId)),
     affectedUserIds: new Set(active.map((finding) => finding.userId)),
