@@ -323,9 +323,18 @@ function planUser(
     }
   }
 
-  // A TAP whenever no strong method would remain — or when the case cannot tell.
+  // A TAP whenever no strong method would remain — or when the case cannot tell. A benign pass the
+  // user already holds is kept: a new one would replace it (one TAP per user).
   const strongLeft = remaining.filter(isStrongMethod);
-  if (!inventoryKnown || strongLeft.length === 0) {
+  const existingTap = remaining.find(
+    (m) =>
+      m["@odata.type"] === "#microsoft.graph.temporaryAccessPassAuthenticationMethod" && m.isUsable !== false,
+  );
+  if (inventoryKnown && strongLeft.length === 0 && existingTap) {
+    notes.push(
+      "No strong method remains, but the user already holds a usable Temporary Access Pass; it is kept.",
+    );
+  } else if (!inventoryKnown || strongLeft.length === 0) {
     const pass = tapRequest(tap, options.tap ?? {});
     steps.push({
       kind: "issueTap",

@@ -261,4 +261,18 @@ describe("planner", () => {
       targetFingerprint([PASSWORD, rogueApp], [{ id: "d1", present: true, accountEnabled: false }]),
     ).not.toBe(base);
   });
+
+  test("keeps a benign usable TAP instead of replacing it (one TAP per user)", () => {
+    const tap = {
+      "@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethod" as const,
+      id: "tap-helpdesk",
+      isUsable: true,
+    };
+    const result = plan({
+      snapshot: snapshot({ users: [alice], methods: new Map([["u-alice", [PASSWORD, tap, rogueApp]]]) }),
+      findings: [methodFinding("u-alice", rogueApp)],
+    });
+    expect(kinds(result.users[0]!.steps)).toEqual(["rotatePassword", "revokeSessions", "deleteMethod"]);
+    expect(result.users[0]!.notes.join(" ")).toMatch(/already holds a usable Temporary Access Pass/);
+  });
 });
