@@ -16,7 +16,6 @@ import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { startEmulator } from "../src/emulator/index.js";
 import { loadTlsMaterial } from "../src/emulator/tls.js";
-import { RESPONDER, tinyTenant, USERS } from "../test/support/emulator-tenant.js";
 
 export interface EmulatorBenchResult {
   requests: number;
@@ -52,11 +51,7 @@ const self = fileURLToPath(import.meta.url);
 export async function benchEmulator(
   options: { seconds?: number; connections?: number } = {},
 ): Promise<EmulatorBenchResult> {
-  const emu = await startEmulator({
-    tenant: tinyTenant({ fillerUsers: 500 }),
-    throttle: false,
-    auditDelayMs: 0,
-  });
+  const emu = await startEmulator({ users: 1_000, days: 1, seed: "bench", throttle: false, auditDelayMs: 0 });
   try {
     // The parent may not trust the CA from start-up, so the token request names it explicitly.
     const pool = new Pool(emu.graphUrl, { connect: { ca: readFileSync(emu.env.NODE_EXTRA_CA_CERTS!) } });
@@ -65,8 +60,8 @@ export async function benchEmulator(
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({
-        client_id: RESPONDER.appId,
-        client_secret: RESPONDER.secret,
+        client_id: emu.env.AZURE_CLIENT_ID!,
+        client_secret: emu.env.AZURE_CLIENT_SECRET!,
         grant_type: "client_credentials",
         scope: "https://graph.microsoft.com/.default",
       }).toString(),
@@ -75,7 +70,7 @@ export async function benchEmulator(
     await pool.close();
     const input: WorkerInput = {
       origin: emu.graphUrl,
-      path: `/v1.0/users/${USERS.bob}`,
+      path: `/v1.0/users/${[...emu.state.users.keys()][500]}`,
       token,
       caPath: emu.env.NODE_EXTRA_CA_CERTS!,
       seconds: options.seconds ?? 5,
