@@ -99,7 +99,7 @@ export const MFA_ALL: CheckMeta = {
   title: "MFA is required for all users and all apps",
   area: "conditionalAccess",
   scubaGear: ["MS.AAD.3.2v2"],
-  maester: ["MT.1007"],
+  maester: ["MT.1007", "CISA.MS.AAD.3.2"],
 };
 
 export function mfaAllUsers(ctx: PostureContext): PostureCheck {
@@ -160,7 +160,8 @@ export const PHISHING_RESISTANT_ADMINS: CheckMeta = {
   title: "Privileged roles must use phishing-resistant authentication",
   area: "conditionalAccess",
   scubaGear: ["MS.AAD.3.6v1"],
-  maester: ["MT.1006"],
+  // Maester's port of the CISA baseline; its own MT.1006 only asks for MFA, which is weaker.
+  maester: ["CISA.MS.AAD.3.6"],
 };
 
 /** Coverage is the union over enforced all-apps phishing-resistant policies: one policy per role is fine. */

@@ -48,7 +48,7 @@ export const SMS_VOICE: CheckMeta = {
   title: "SMS, voice and email OTP are disabled (or scoped) where the attack intercepted codes",
   area: "methods",
   scubaGear: ["MS.AAD.3.5v2"],
-  maester: ["EIDSCA.AS04", "EIDSCA.AV01"],
+  maester: ["EIDSCA.AS04", "EIDSCA.AV01", "CISA.MS.AAD.3.5"],
 };
 
 export function smsVoiceDisabled(ctx: PostureContext): PostureCheck {
@@ -133,6 +133,7 @@ export const AUTHENTICATOR_CONTEXT: CheckMeta = {
     "EIDSCA.AM07",
     "EIDSCA.AM09",
     "EIDSCA.AM10",
+    "CISA.MS.AAD.3.3",
   ],
 };
 
@@ -361,7 +362,7 @@ export const MIGRATION: CheckMeta = {
   title: "The authentication methods policy is the only method policy (migration complete)",
   area: "methods",
   scubaGear: ["MS.AAD.3.4v1"],
-  maester: ["EIDSCA.AG01"],
+  maester: ["EIDSCA.AG01", "CISA.MS.AAD.3.4"],
 };
 
 export function policyMigrationComplete(ctx: PostureContext): PostureCheck {

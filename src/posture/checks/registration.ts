@@ -29,7 +29,7 @@ export const SECURITY_INFO: CheckMeta = {
   title: 'A policy protects the "Register security information" user action',
   area: "registration",
   scubaGear: ["MS.AAD.3.8v1"],
-  maester: ["MT.1011"],
+  maester: ["MT.1011", "CISA.MS.AAD.3.8"],
 };
 
 /**
