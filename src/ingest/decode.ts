@@ -71,7 +71,7 @@ async function firstBytes(stream: Readable, n: number): Promise<Buffer> {
   return Buffer.concat(parts).subarray(0, n);
 }
 
-export function detectEncoding(head: Buffer): TextEncodingName {
+function detectEncoding(head: Buffer): TextEncodingName {
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return "utf-8";
   if (head[0] === 0xff && head[1] === 0xfe) return "utf-16le";
   if (head[0] === 0xfe && head[1] === 0xff) return "utf-16be";

@@ -6,7 +6,7 @@ export type RawItem =
   | { line: number; error: string; value?: undefined; context?: undefined };
 
 /** Records beyond this size are refused: no Entra log record comes near it, a hostile file might. */
-export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
+const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
 /**
  * Reads the records of a JSON file as batches. Two layouts:
@@ -104,7 +104,7 @@ function queryApiRows(tables: unknown[]): Record<string, unknown>[] | undefined 
 }
 
 /** Unpacks `[…]`, `{"value":[…]}`, `{"records":[…]}` and query-API tables into their elements. */
-export function unwrap(value: unknown, line: number, out: RawItem[], context?: string): void {
+function unwrap(value: unknown, line: number, out: RawItem[], context?: string): void {
   if (Array.isArray(value)) {
     for (const element of value)
       out.push(context === undefined ? { line, value: element } : { line, value: element, context });
@@ -150,7 +150,7 @@ async function* readLines(chunks: AsyncIterable<string>): AsyncGenerator<RawItem
     if (!skippingLongLine && tail.length > MAX_RECORD_CHARS) {
       out.push({
         line: line + 1,
-        error: `line longer than ${MAX_RECORD_CHARS / (1024 * 1024)} MB characters; skipped`,
+        error: `a record of more than ${MAX_RECORD_CHARS / (1024 * 1024)} M characters; skipped`,
       });
       skippingLongLine = true;
     } else if (!skippingLongLine) {
@@ -399,7 +399,7 @@ class DocumentScanner {
       this.captureParts = [];
       out.push({
         line: this.captureLine,
-        error: `record larger than ${MAX_RECORD_CHARS / (1024 * 1024)} M characters; skipped`,
+        error: `a record of more than ${MAX_RECORD_CHARS / (1024 * 1024)} M characters; skipped`,
       });
       return;
     }

@@ -308,6 +308,24 @@ describe("hostile and damaged input", () => {
     expect(raw).not.toContain("SECRET");
   });
 
+  test("records over 16 M characters are refused without holding them, in both layouts", async () => {
+    const huge = JSON.stringify(graphSignIn("huge", { pad: "z".repeat(17 * 1024 * 1024) }));
+    const lines = [JSON.stringify(graphSignIn("a")), huge, JSON.stringify(graphSignIn("b"))].join("\n");
+    const asLines = await importFile(store, write("huge.jsonl", lines));
+    expect(asLines).toMatchObject({ format: "json-lines", imported: 2, rejected: 1 });
+    expect(asLines.rejections[0]).toEqual({
+      line: 2,
+      reason: "a record of more than 16 M characters; skipped",
+    });
+    const doc = `{"value": [\n${JSON.stringify(graphSignIn("c"))},\n${huge},\n${JSON.stringify(graphSignIn("d"))}\n]}`;
+    const asDocument = await importFile(store, write("huge.json", doc));
+    expect(asDocument).toMatchObject({ format: "json-document", imported: 2, rejected: 1 });
+    expect(asDocument.rejections[0]).toEqual({
+      line: 3,
+      reason: "a record of more than 16 M characters; skipped",
+    });
+  });
+
   test("fuzzed and truncated JSON Lines: never crashes, every untouched line still imports", async () => {
     const records = Array.from({ length: 120 }, (_, i) => JSON.stringify(ehAudit(`a${i}`)));
     const text = records.join("\n");
