@@ -50,7 +50,9 @@ export function parseTenantDocument(data: unknown, source: string): TenantDocume
     );
   }
   const result = tenantDocumentSchema.safeParse(data);
-  if (result.success) return result.data;
+  // The schema only validates (no defaults, no transforms), so the input itself is the document:
+  // keeping it preserves key order (byte-stable re-export) and avoids copying millions of records.
+  if (result.success) return data as TenantDocument;
   const issues = result.error.issues as z.core.$ZodIssue[];
   const lines = issues.slice(0, 10).map((i) => `  ${formatPath(i.path)}: ${i.message}`);
   if (issues.length > 10) lines.push(`  … and ${issues.length - 10} more`);
@@ -72,7 +74,7 @@ export function loadTenantFile(path: string): TenantDocument {
       throw new TenantFileError(path, `is not valid YAML: ${(err as Error).message}`);
     }
   } else if (size > WHOLE_FILE_LIMIT) {
-    data = readLineLayout(path);
+    data = readTenantLineLayout(path);
   } else {
     try {
       data = JSON.parse(readFileSync(path, "utf8"));
@@ -154,8 +156,11 @@ function forEachLine(path: string, onLine: (line: string, lineNo: number) => voi
   }
 }
 
-/** Reads the exporter's JSON layout: one top-level key per line, or one array element per line. */
-function readLineLayout(path: string): Record<string, unknown> {
+/**
+ * Reads the exporter's JSON layout line by line: one top-level key per line, or one array element
+ * per line. loadTenantFile uses it for files too large to read as one string.
+ */
+export function readTenantLineLayout(path: string): Record<string, unknown> {
   const doc: Record<string, unknown> = {};
   let array: unknown[] | null = null;
   const fail = (lineNo: number, why: string): never => {
