@@ -80,8 +80,9 @@ export function scoreRun(findings: readonly Finding[], truth: GroundTruth, benig
     if (key) malicious.set(key, item);
   }
   // Compromised accounts are objects too, whether or not the ground truth lists them as items.
+  // (Accounts that were only sprayed at are targets, not compromised: their records are events.)
   const compromised = new Set(truth.scenarios.flatMap((s) => s.compromisedUsers));
-  for (const item of truth.malicious) if (item.userId) compromised.add(item.userId);
+  for (const item of truth.malicious) if (item.kind === "user") compromised.add(item.id);
   const benign = new Set(
     truth.benignNoise.map((item) => itemKey(item)).filter((key): key is string => key !== undefined),
   );

@@ -459,6 +459,9 @@ function matchMethod(
       }
     }
   }
+  // Graph gives phone and email methods no creation time: the only one of that type is the one.
+  const undated = free.filter((method) => !method.createdDateTime);
+  if (registration.methodType && undated.length === 1 && free.length === 1) return undated[0];
   // Otherwise the method of that type created closest to the event.
   let best: AuthenticationMethod | undefined;
   let bestGap = RESOLVE_WINDOW_MS;

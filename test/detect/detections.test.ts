@@ -264,24 +264,37 @@ describe("7-9 devices", () => {
 });
 
 describe("10-12 admin, legacy, unprotected", () => {
-  test("an admin who never registered methods before adds one: medium; a regular helpdesk agent: nothing", () => {
+  test("an admin acting for others from a place they never used is high; a helpdesk regular from the office is not reported; a first-time admin from the office is only low", () => {
     const b = new CaseBuilder();
     const victim = routineUser(b, "victim");
     const rogue = routineUser(b, "rogue");
     const helpdesk = routineUser(b, "helpdesk");
+    const newcomer = routineUser(b, "newcomer");
     for (let i = 0; i < 4; i++)
       b.methodRegistered(routineUser(b, `staff${i}`), -20 * 24 + i * 48, { admin: true, by: helpdesk });
     b.methodRegistered(victim, 1, {
       admin: true,
       by: rogue,
+      ip: ATTACKER.ip,
       reason: "Admin registered phone method for user",
     });
-    const found = byDetection(detect(b.snapshot()).findings, "admin-registered").filter(
-      (f) => f.severity !== "informational",
-    );
-    expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ userId: victim, severity: "medium" });
+    b.methodRegistered(routineUser(b, "staff9"), 2, { admin: true, by: newcomer });
+    const found = byDetection(detect(b.snapshot()).findings, "admin-registered");
+    // (No inventory here, so the methods are named by their audit records.)
+    expect(
+      found.map((f) => [
+        f.userPrincipalName,
+        "label" in f.object && f.object.label ? "method" : "account",
+        f.severity,
+      ]),
+    ).toEqual([
+      ["victim@contoso.com", "method", "high"],
+      // The acting admin's own account is reported too: it is the one to contain.
+      ["rogue@contoso.com", "account", "high"],
+      ["staff9@contoso.com", "method", "low"],
+    ]);
     expect(found[0]!.explanation).toContain("rogue@contoso.com");
+    expect(found[0]!.explanation).toContain("where they never signed in");
   });
 
   test("Update user alone (no security-info record) is a legacy-path change; with its partner it is one registration", () => {

@@ -39,6 +39,8 @@ export const adminRegistered: Detection = {
       days.add(dayOf(registration.time));
       daysByActor.set(actor, days);
     }
+    // Admins who acted on others from a place they never used: their own account is taken over.
+    const actorActs = new Map<string, Registration[]>();
     for (const registration of allRegistrations(context)) {
       if (registration.source === "inventory") continue;
       const { userId, time } = registration;
@@ -55,20 +57,27 @@ export const adminRegistered: Detection = {
           if (!initiator.userId) {
             reasons.push(`added by the application ${describeInitiator(initiator)}, not by a person`);
             score += 55;
-          } else if (otherDays < t.knownAdminMinDays) {
-            reasons.push(
-              `added by ${describeInitiator(initiator)}, who registered methods for others on only ${otherDays} other day(s) in this case`,
-            );
-            score += 50;
-          }
-          if (initiator.userId && context.unfamiliarIp(initiator.userId, registration.ip, time) === true) {
-            reasons.push(
-              `the admin acted from ${placeText(context, registration.ip, initiator.userId)}, where they never signed in`,
-            );
-            score += 30;
+          } else {
+            // A helpdesk regular acts on many days from their usual network; an intruder in an
+            // admin's session acts in one burst from elsewhere. Rarity alone is only a note.
+            if (otherDays < t.knownAdminMinDays) {
+              reasons.push(
+                `added by ${describeInitiator(initiator)}, who registered methods for others on only ${otherDays} other day(s) in this case`,
+              );
+              score += 25;
+            }
+            if (context.unfamiliarIp(initiator.userId, registration.ip, time) === true) {
+              reasons.push(
+                `the admin acted from ${placeText(context, registration.ip, initiator.userId)}, where they never signed in`,
+              );
+              score += 45;
+              const acts = actorActs.get(initiator.userId) ?? [];
+              acts.push(registration);
+              actorActs.set(initiator.userId, acts);
+            }
           }
         }
-        if (score > 0) severity = score >= 75 ? "high" : "medium";
+        if (score > 0) severity = score >= 70 ? "high" : score >= 45 ? "medium" : "low";
       }
       if (privileged) {
         reasons.push(`the account is privileged (${privileged.reasons.join(", ")})`);
@@ -87,6 +96,23 @@ export const adminRegistered: Detection = {
         recommendedActions: severity === "informational" ? ["review"] : actions,
         ip: registration.ip,
         initiator: registration.initiator,
+        locationSuppressible: true,
+      });
+    }
+    for (const [actorId, acts] of actorActs) {
+      const first = acts[0]!;
+      const targets = [...new Set(acts.map((act) => context.userPrincipalName(act.userId) ?? act.userId))];
+      out.push({
+        userId: actorId,
+        object: { kind: "user" },
+        anchor: first.key,
+        severity: "high",
+        score: 80,
+        explanation: `${describeInitiator(first.initiator)} changed the security info of ${targets.length} account(s) (${targets.join(", ")}) from ${placeText(context, first.ip, actorId)}, where they never signed in: the admin account itself is likely in an attacker's hands.`,
+        evidence: acts.flatMap((act) => registrationEvidence(context, act)),
+        recommendedActions: ["revokeSessions", "resetPassword"],
+        ip: first.ip,
+        initiator: first.initiator,
         locationSuppressible: true,
       });
     }
