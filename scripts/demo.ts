@@ -1,6 +1,6 @@
 /**
- * `npm run demo`: starts the emulator with the `demo` scenario (a generated tenant until scenarios
- * exist, or `--tenant-file FILE`), then — in a child process started with the emulator's env file
+ * `npm run demo`: starts the emulator with the `demo` scenario (or `--scenario NAME`,
+ * `--tenant-file FILE`), then — in a child process started with the emulator's env file
  * variables, so NODE_EXTRA_CA_CERTS applies from process start — uses the official
  * @azure/identity ClientSecretCredential and @microsoft/microsoft-graph-client to list a few users
  * with their methods and devices, prints them, and shuts the emulator down.
@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { type RunningEmulator, TenantSourceUnavailable } from "../src/emulator/index.js";
+import type { RunningEmulator } from "../src/emulator/index.js";
 import { serveEmulator } from "../src/emulator/run.js";
 
 export interface DemoEmulator {
@@ -34,12 +34,6 @@ export async function withDemoEmulator<T>(
     tenantFile: options.tenantFile,
     scenario: options.tenantFile ? undefined : (options.scenario ?? "demo"),
     seed: options.seed ?? "demo",
-  }).catch(async (error: unknown) => {
-    if (!(error instanceof TenantSourceUnavailable) || options.tenantFile) throw error;
-    // Until the scenario catalogue is in the build, the demo runs on the emulator's own test tenant.
-    process.stderr.write(`demo: ${error.message}; using the emulator's small test tenant instead\n`);
-    const { tinyTenant } = await import("../test/support/emulator-tenant.js");
-    return serveEmulator({ writeEnv: envFile, tenant: tinyTenant(), seed: options.seed ?? "demo" });
   });
   try {
     return await body({ emu, envFile });

@@ -8,8 +8,13 @@ import { buildRouter } from "./routes/index.js";
 import { createEmulatorServer } from "./server.js";
 import { registerDevice, registerMethod, signIn } from "./state/attacker.js";
 import { EmulatorState } from "./state/state.js";
-import { generateTenant } from "./tenant/generator.js";
-import { type TenantDocument, tenantDocumentSchema } from "./tenant/schema.js";
+import {
+  buildScenario,
+  type GroundTruth,
+  generateTenant,
+  parseTenantDocument,
+  type TenantDocument,
+} from "./tenant/index.js";
 import { type ThrottleOptions, Throttler } from "./throttle/throttle.js";
 import { defaultCaDir, loadTlsMaterial } from "./tls.js";
 
@@ -54,6 +59,8 @@ export interface RunningEmulator {
   env: Record<string, string>;
   /** The runtime tenant, plus the attacker actions. */
   state: EmulatorState;
+  /** The scenario's ground truth (malicious objects and events), when started with `scenario`. */
+  groundTruth?: GroundTruth;
   actions: {
     signIn: (action: Parameters<typeof signIn>[1]) => ReturnType<typeof signIn>;
     registerMethod: (action: Parameters<typeof registerMethod>[1]) => ReturnType<typeof registerMethod>;
@@ -66,34 +73,22 @@ export const DEFAULT_AUDIT_DELAY_MS = 1_000;
 const DEFAULT_GENERATED_USERS = 50;
 const DEFAULT_GENERATED_DAYS = 7;
 
-/** Raised when a scenario or a generated tenant is asked for but the tenant module cannot build it. */
-export class TenantSourceUnavailable extends Error {}
-
-/** Validates a tenant document; the error names each bad record path and the reason. */
-export function validateTenant(document: unknown, source = "tenant"): TenantDocument {
-  const parsed = tenantDocumentSchema.safeParse(document);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.slice(0, 8).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
-  const more = parsed.error.issues.length > 8 ? `; and ${parsed.error.issues.length - 8} more` : "";
-  throw new Error(`${source} is not a valid tenant document (schemaVersion 1): ${issues.join("; ")}${more}`);
-}
-
-async function resolveTenant(options: EmulatorOptions): Promise<TenantDocument> {
-  if (options.tenant) return validateTenant(options.tenant);
-  if (options.scenario) {
-    throw new TenantSourceUnavailable(
-      `scenario '${options.scenario}' cannot be built: the scenario catalogue is not available in this build`,
-    );
-  }
-  return generateTenant({
-    users: options.users ?? DEFAULT_GENERATED_USERS,
-    days: options.days ?? DEFAULT_GENERATED_DAYS,
-    seed: options.seed ?? 1,
-  });
+/** The tenant to serve: the given document, a scenario (with its ground truth), or a generated tenant. */
+function resolveTenant(options: EmulatorOptions): { tenant: TenantDocument; groundTruth?: GroundTruth } {
+  if (options.tenant) return { tenant: parseTenantDocument(options.tenant, "tenant option") };
+  const size = { users: options.users, days: options.days, seed: options.seed };
+  if (options.scenario) return buildScenario(options.scenario, size);
+  return {
+    tenant: generateTenant({
+      users: options.users ?? DEFAULT_GENERATED_USERS,
+      days: options.days ?? DEFAULT_GENERATED_DAYS,
+      seed: options.seed ?? 1,
+    }),
+  };
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const tenant = await resolveTenant(options);
+  const { tenant, groundTruth } = resolveTenant(options);
   const state = new EmulatorState(
     tenant,
     { ...DEFAULT_BEHAVIOUR, ...options.behaviour },
@@ -140,6 +135,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     tenantId: state.tenant.id,
     env,
     state,
+    groundTruth,
     actions: {
       signIn: (action) => signIn(state, action),
       registerMethod: (action) => registerMethod(state, action),

@@ -1,43 +1,25 @@
-import { readFileSync } from "node:fs";
-import {
-  type EmulatorOptions,
-  type RunningEmulator,
-  startEmulator,
-  validateTenant,
-  writeEnvFile,
-} from "./index.js";
-import type { TenantDocument } from "./tenant/schema.js";
+import { type EmulatorOptions, type RunningEmulator, startEmulator, writeEnvFile } from "./index.js";
+import { loadTenantFile, TenantFileError, UnknownScenarioError } from "./tenant/index.js";
 
 /**
  * `mfa-evict emulator`: start, write the env file once listening, run until SIGTERM/SIGINT, close
  * cleanly. Also the reusable start/stop pair for the demo script.
  */
 
-export class TenantFileError extends Error {}
-
-/** Reads and validates a tenant file; errors name the file, the record path and the reason. */
-export function readTenantFile(file: string): TenantDocument {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new TenantFileError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  try {
-    return validateTenant(raw, file);
-  } catch (error) {
-    throw new TenantFileError(error instanceof Error ? error.message : String(error));
-  }
-}
-
 export interface ServeOptions extends EmulatorOptions {
   writeEnv: string;
+  /** Tenant file (JSON or YAML, schemaVersion 1). */
   tenantFile?: string;
+}
+
+/** Errors that mean the caller asked for something that does not exist (a bad file, an unknown scenario). */
+export function isBadTenantInput(error: unknown): error is Error {
+  return error instanceof TenantFileError || error instanceof UnknownScenarioError;
 }
 
 /** Starts the emulator and writes the env file; returns once it listens. */
 export async function serveEmulator(options: ServeOptions): Promise<RunningEmulator> {
-  const tenant = options.tenantFile ? readTenantFile(options.tenantFile) : options.tenant;
+  const tenant = options.tenantFile ? loadTenantFile(options.tenantFile) : options.tenant;
   const emu = await startEmulator({ ...options, tenant });
   writeEnvFile(options.writeEnv, emu.env);
   return emu;

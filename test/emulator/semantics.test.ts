@@ -417,9 +417,21 @@ describe("audit delay", () => {
 });
 
 describe("tenant loading", () => {
+  test("a scenario is served with its ground truth; an unknown scenario names the known ones", async () => {
+    const demo = await startEmulator({ scenario: "mfa-fatigue", users: 40, days: 3, throttle: false });
+    try {
+      expect(demo.groundTruth?.malicious.length).toBeGreaterThan(0);
+      const g = graphAs(demo, await tokenFor(demo, demo.env.AZURE_CLIENT_ID!, demo.env.AZURE_CLIENT_SECRET!));
+      expect((await g("GET", "/v1.0/users?$top=1")).status).toBe(200);
+    } finally {
+      await demo.close();
+    }
+    await expect(startEmulator({ scenario: "no-such-thing" })).rejects.toThrow(/known scenarios: .*demo/);
+  });
+
   test("a bad tenant document is refused with the record path and the reason", async () => {
     const tenant = tinyTenant();
     (tenant.users[1] as { id: string }).id = "not-a-guid";
-    await expect(startEmulator({ tenant })).rejects.toThrow(/users\.1\.id: not a GUID/);
+    await expect(startEmulator({ tenant })).rejects.toThrow(/users\[1\]\.id: not a GUID/);
   });
 });

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { closeOnSignal, serveEmulator, TenantFileError } from "../../emulator/run.js";
+import { closeOnSignal, isBadTenantInput, serveEmulator } from "../../emulator/run.js";
 import { UsageError } from "../errors.js";
 
 interface EmulatorCliOptions {
@@ -53,7 +53,7 @@ export function register(program: Command): void {
         );
         await closeOnSignal(emu);
       } catch (error) {
-        if (error instanceof TenantFileError) throw new UsageError(error.message);
+        if (isBadTenantInput(error)) throw new UsageError(error.message);
         throw error;
       }
     });
