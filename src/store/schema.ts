@@ -21,7 +21,7 @@ export function ensureSchema(
   if (current === migrations.length) return current;
   if (db.readonly) {
     throw new Error(
-      `case file needs ${namespace} schema version ${migrations.length} (has ${current}); open it once without --readonly to upgrade`,
+      `case file needs ${namespace} schema version ${migrations.length} (has ${current}); open it once for writing (any command that updates the case) to upgrade it`,
     );
   }
   const record = db.prepare("INSERT INTO schema_versions(namespace, version, applied_at) VALUES (?, ?, ?)");

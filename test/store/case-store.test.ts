@@ -227,6 +227,14 @@ describe("ensureSchema", () => {
     expect(() => store.ensureSchema("store", [])).toThrow(/belongs to the case store/);
   });
 
+  test("a read-only case cannot be migrated and says how to upgrade it", () => {
+    store.close();
+    store = openCase(casePath, { readonly: true });
+    expect(() => store.ensureSchema("watch", ["CREATE TABLE w (a TEXT)"])).toThrow(
+      /open it once for writing/,
+    );
+  });
+
   test("a failing migration leaves nothing half-applied", () => {
     expect(() => store.ensureSchema("evict", ["CREATE TABLE j (a TEXT); NOT SQL"])).toThrow();
     expect(store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'j'").get()).toBeUndefined();
