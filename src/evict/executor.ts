@@ -127,7 +127,7 @@ function explain(error: unknown, user: UserPlan, step: PlanStep): string {
     return `${message} — the target holds ${user.privilegedRoles.map((r) => r.name).join(", ")}; the app's service principal needs Privileged Authentication Administrator`;
   }
   if (error instanceof GraphError && step.kind === "deleteMethod" && step.isDefault && error.status === 400) {
-    return `${message} — it is the user's default method: change the default sign-in method in the Entra admin center, then apply again`;
+    return `${message} — it is the user's default method: see the plan's MANUAL step for ${user.userPrincipalName}, then apply again`;
   }
   return message;
 }

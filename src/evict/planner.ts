@@ -260,10 +260,10 @@ function planUser(
         );
       } else {
         notes.push(
-          `${methodLabel(method)} is the user's default MFA method and no benign method can take over as default; it is deleted after every other rogue method.`,
+          `${methodLabel(method)} is the user's default MFA method and no benign method can take over as default; it is deleted after every other rogue method (Graph allows deleting the default once it is the last method; tenants that refuse leave it to the admin, see MANUAL).`,
         );
         manual.push(
-          `If Graph refuses to delete ${methodLabel(method)} because it is the default method, change ${user.userPrincipalName}'s default sign-in method in the Entra admin center (Users › Authentication methods), then run apply again.`,
+          `If Graph refuses to delete ${methodLabel(method)} because it is the default method: in the Entra admin center (Users › ${user.userPrincipalName} › Authentication methods) add the user's genuine number, verified out of band, as an office phone, make it the default, then run apply again — the rogue number is deleted then. The user signs in meanwhile with the Temporary Access Pass.`,
         );
       }
     }
