@@ -233,12 +233,14 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphConnec
     return { status: response.statusCode, headers, body };
   }
 
-  /** Which budget a 429 on this call says is exhausted. */
-  function throttledBudget(call: Call, headers: Record<string, string>): BudgetName {
+  /**
+   * Which budget a 429 says is exhausted: the write quotas when Graph says so
+   * (`x-ms-throttle-information: WriteLimitExceeded`), else the path's scope.
+   */
+  function throttledBudget(charge: RequestCharge, path: string, headers: Record<string, string>): BudgetName {
     const information = headers["x-ms-throttle-information"] ?? "";
-    if (/write/i.test(information) && call.charge.writes)
-      return call.charge.deviceWrites ? "deviceWrites" : "writes";
-    return scopeOf(call.path);
+    if (/write/i.test(information) && charge.writes) return charge.deviceWrites ? "deviceWrites" : "writes";
+    return scopeOf(path);
   }
 
   /** One call with budgets, retries and tracing; returns the final answer or throws GraphError. */
@@ -295,7 +297,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphConnec
       const retryAfter = parseRetryAfter(response.headers["retry-after"]);
       let wait = retryAfter ?? backoffDelay(attempt, backoff);
       if (response.status === 429) {
-        const budget = throttledBudget(call, response.headers);
+        const budget = throttledBudget(call.charge, call.path, response.headers);
         // Without Retry-After (Identity Protection, CA), wait at least one whole window of that budget.
         if (retryAfter === undefined) wait = Math.max(wait, budgets.limit(budget).windowMs);
         budgets.pause(budget, Date.now() + wait);
@@ -438,7 +440,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphConnec
         const retryAfter = parseRetryAfter(headers["retry-after"]);
         let itemWait = retryAfter ?? backoffDelay(attempt, backoff);
         if (status === 429) {
-          const budget = scopeOf(item.request.path);
+          const budget = throttledBudget(chargeFor(item.request), item.request.path, headers);
           if (retryAfter === undefined) itemWait = Math.max(itemWait, budgets.limit(budget).windowMs);
           budgets.pause(budget, Date.now() + itemWait);
         }

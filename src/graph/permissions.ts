@@ -1,7 +1,8 @@
 /**
  * Which application permissions (the token's `roles`) let the app read each Graph endpoint that
  * collection uses — any one of a list suffices. Taken from Graph's permissions metadata
- * (graph-entra.md §12; microsoft-graph-devx-content permissions.json), full-profile reads only:
+ * (graph-entra.md §12; microsoft-graph-devx-content permissions.json, which lists no ReadWrite
+ * permission for reading risky users or risk detections), full-profile reads only:
  * `User.ReadBasic.All` does not return `accountEnabled`, `signInActivity` and the other properties
  * detection needs, so it does not count.
  */
@@ -12,21 +13,15 @@ export const READ_PERMISSIONS = {
   directoryAudits: ["AuditLog.Read.All", "Directory.Read.All"],
   methods: ["UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"],
   devices: ["Device.Read.All", "Device.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
-  groups: [
-    "GroupMember.Read.All",
-    "Group.Read.All",
-    "Group.ReadWrite.All",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-  ],
+  groups: ["GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All"],
   roles: [
     "RoleManagement.Read.Directory",
     "RoleManagement.ReadWrite.Directory",
     "Directory.Read.All",
     "Directory.ReadWrite.All",
   ],
-  riskyUsers: ["IdentityRiskyUser.Read.All", "IdentityRiskyUser.ReadWrite.All"],
-  riskDetections: ["IdentityRiskEvent.Read.All", "IdentityRiskEvent.ReadWrite.All"],
+  riskyUsers: ["IdentityRiskyUser.Read.All"],
+  riskDetections: ["IdentityRiskEvent.Read.All"],
   conditionalAccess: ["Policy.Read.All"],
   authenticationMethodsPolicy: [
     "Policy.Read.AuthenticationMethod",
