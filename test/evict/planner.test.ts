@@ -137,7 +137,7 @@ describe("planner", () => {
     });
     const u = result.users[0]!;
     expect(kinds(u.steps)).toEqual(["rotatePassword", "revokeSessions", "deleteMethod", "issueTap"]);
-    expect(u.manual.join(" ")).toMatch(/default sign-in method/);
+    expect(u.manual.join(" ")).toMatch(/make it the default, then run apply again/);
   });
 
   test("non-Windows devices are deleted without a disable, and Intune-managed ones are retired", () => {
