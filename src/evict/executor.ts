@@ -4,11 +4,13 @@ import type { AuthenticationMethod, Device } from "../graph/types.js";
 import { canonicalJson, sha256Hex } from "../journal/canonical.js";
 import type { Journal, JournalEntry } from "../journal/journal.js";
 import { readLiveFingerprints } from "./drift.js";
+import { saveForensics } from "./forensics.js";
 import { generatePassword } from "./password.js";
 import type { EvictionPlan, PlanStep, UserPlan } from "./plan.js";
 import { requiredAppRole, roleName, satisfies } from "./privilege.js";
 import type { SecretSink } from "./secrets-file.js";
-import { handlerFor, isNotFound, type StepContext } from "./steps.js";
+import { historyOf, type StepHistory } from "./step-history.js";
+import { handlerFor, type StepContext } from "./steps.js";
 import type { EvictStore } from "./store.js";
 import { type UserVerification, verifyUser } from "./verify.js";
 
@@ -83,32 +85,6 @@ export class ApplyRefusedError extends Error {
 
 /** Steps whose failure stops the user's later steps: without them, deletions would leave the attacker a way back. */
 const GATING = new Set<PlanStep["kind"]>(["rotatePassword", "revokeSessions"]);
-
-interface StepHistory {
-  completed?: JournalEntry;
-  /** The earliest attempt that may have reached Graph without a recorded outcome (its begin entry). */
-  uncertain?: JournalEntry;
-  attempts: number;
-}
-
-function historyOf(entries: readonly JournalEntry[]): StepHistory {
-  const history: StepHistory = { attempts: 0 };
-  let open: JournalEntry | undefined;
-  for (const entry of entries) {
-    if (entry.kind === "step.begin") {
-      history.uncertain ??= open;
-      open = entry;
-      history.attempts += 1;
-    } else if (entry.kind === "step.end") {
-      const outcome = entry.payload.outcome;
-      if (outcome === "done" || outcome === "alreadyDone") history.completed = entry;
-      else if (entry.payload.definite !== true) history.uncertain ??= open;
-      open = undefined;
-    }
-  }
-  if (!history.completed) history.uncertain ??= open;
-  return history;
-}
 
 /** A refusal (4xx other than throttling/timeouts) means Graph changed nothing; anything else may have landed. */
 function isDefiniteRefusal(error: unknown): boolean {
@@ -428,59 +404,5 @@ async function runStep(
       definite,
       ...(error instanceof GraphError ? { status: error.status, code: error.code } : {}),
     });
-  }
-}
-
-/** Before the user's first write: the full JSON of every object the plan deletes, read live (else the plan's copy). */
-async function saveForensics(
-  options: ApplyOptions,
-  user: UserPlan,
-  liveObjects: { methods: AuthenticationMethod[]; devices: Device[] } | undefined,
-): Promise<void> {
-  const { plan, graph, store } = options;
-  const saved = new Set(store.forensics(plan.id, user.userId).map((r) => `${r.objectKind}|${r.objectId}`));
-  const at = (options.now ?? (() => new Date()))().toISOString();
-  for (const step of user.steps) {
-    if (step.kind === "deleteMethod" && !saved.has(`method|${step.methodId}`)) {
-      const live = liveObjects?.methods.find((m) => m.id === step.methodId);
-      const baseline = user.baseline.methods.find((m) => m.id === step.methodId);
-      store.saveForensic({
-        planId: plan.id,
-        userId: user.userId,
-        objectKind: "method",
-        objectId: step.methodId,
-        capturedAt: at,
-        source: live ? "graph" : "plan",
-        json: live ?? baseline ?? { id: step.methodId, "@odata.type": step.odataType },
-      });
-      saved.add(`method|${step.methodId}`);
-    }
-    if (step.kind === "deleteDevice" && !saved.has(`device|${step.deviceObjectId}`)) {
-      // The drift check's read (full object, before any write of this run) serves when there was one.
-      let device: Device | undefined = liveObjects?.devices.find((d) => d.id === step.deviceObjectId);
-      if (!device) device = await readDeviceOrAbsent(graph, step.deviceObjectId);
-      store.saveForensic({
-        planId: plan.id,
-        userId: user.userId,
-        objectKind: "device",
-        objectId: step.deviceObjectId,
-        capturedAt: at,
-        source: device ? "graph" : "plan",
-        json: device ??
-          user.baseline.devices.find((d) => d.id === step.deviceObjectId) ?? { id: step.deviceObjectId },
-      });
-      saved.add(`device|${step.deviceObjectId}`);
-    }
-  }
-}
-
-async function readDeviceOrAbsent(graph: GraphClient, deviceObjectId: string): Promise<Device | undefined> {
-  try {
-    return (
-      await graph.request<Device>({ method: "GET", path: `/devices/${encodeURIComponent(deviceObjectId)}` })
-    ).body;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
   }
 }
