@@ -11,7 +11,11 @@ const program = new Command("mfa-evict")
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of commands) register(program);
+// The first non-option argument names the command; anything else (help, a typo) loads them all.
+const invoked = process.argv.slice(2).find((arg) => !arg.startsWith("-"));
+const load =
+  invoked !== undefined && Object.hasOwn(commands, invoked) ? [commands[invoked]!] : Object.values(commands);
+for (const module of await Promise.all(load.map((importer) => importer()))) module.register(program);
 
 try {
   await program.parseAsync(process.argv);

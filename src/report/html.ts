@@ -119,7 +119,7 @@ function findingsSection(findings: Finding[], input: ReportInput): SafeHtml {
 <details><summary>${f.evidence.length} evidence record(s)</summary><table><tr><th>time</th><th>kind</th><th>what</th><th>where</th></tr>${evidence}</table></details></td></tr>`;
   });
   return html`<section><h2>Findings</h2>
-${findings.length === 0 ? html`<p>No findings.</p>` : html`<table><tr><th>severity</th><th>score</th><th>user</th><th>detection</th><th>object</th><th>why</th></tr>${rows}</table>`}
+${findings.length === 0 ? html`<p>No findings.</p>` : html`<table class="findings"><tr><th>severity</th><th>score</th><th>user</th><th>detection</th><th>object</th><th>why</th></tr>${rows}</table>`}
 </section>`;
 }
 

@@ -10,6 +10,7 @@ th { background: #f3f4f6; font-weight: 600; }
 .sev { font-weight: 600; text-transform: uppercase; font-size: 11px; padding: 1px 6px; border-radius: 3px; color: #fff; white-space: nowrap; }
 .sev-critical { background: var(--crit); } .sev-high { background: var(--high); } .sev-medium { background: var(--med); } .sev-low { background: var(--low); } .sev-informational { background: var(--muted); }
 .pass { color: var(--ok); font-weight: 600; } .fail { color: var(--high); font-weight: 600; } .warning { color: var(--med); font-weight: 600; } .notApplicable { color: var(--muted); }
+table.findings td:nth-child(2) { white-space: nowrap; } table.findings td:nth-child(3) { min-width: 150px; } table.findings td:nth-child(4), table.findings td:nth-child(5) { min-width: 130px; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; margin: 12px 0; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; } .card b { display: block; font-size: 22px; }
 svg.timeline, svg.bars { width: 100%; height: auto; } svg .lane { font-size: 11px; fill: var(--muted); } svg .tick { font-size: 10px; fill: var(--muted); } svg .grid { stroke: var(--line); }

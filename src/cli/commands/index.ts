@@ -1,35 +1,25 @@
 import type { Command } from "commander";
-import { register as applyCommand } from "./apply.js";
-import { register as collectCommand } from "./collect.js";
-import { register as detectCommand } from "./detect.js";
-import { register as emulatorCommand } from "./emulator.js";
-import { register as explainCommand } from "./explain.js";
-import { register as importCommand } from "./import.js";
-import { register as journalCommand } from "./journal.js";
-import { register as planCommand } from "./plan.js";
-import { register as postureCommand } from "./posture.js";
-import { register as reportCommand } from "./report.js";
-import { register as rulesCommand } from "./rules.js";
-import { register as serveCommand } from "./serve.js";
-import { register as statusCommand } from "./status.js";
-import { register as verifyCommand } from "./verify.js";
-import { register as watchCommand } from "./watch.js";
 
-/** Every CLI command registers itself here (one module per command, one line each). */
-export const commands: ((program: Command) => void)[] = [
-  applyCommand,
-  collectCommand,
-  detectCommand,
-  emulatorCommand,
-  explainCommand,
-  importCommand,
-  journalCommand,
-  planCommand,
-  postureCommand,
-  reportCommand,
-  rulesCommand,
-  serveCommand,
-  statusCommand,
-  verifyCommand,
-  watchCommand,
-];
+type Registration = { register: (program: Command) => void };
+
+/**
+ * Every CLI command, one module each, loaded on demand: a run imports only the command it runs
+ * (some pull in large dependencies, such as the Kusto language service), `--help` loads them all.
+ */
+export const commands: Record<string, () => Promise<Registration>> = {
+  apply: () => import("./apply.js"),
+  collect: () => import("./collect.js"),
+  detect: () => import("./detect.js"),
+  emulator: () => import("./emulator.js"),
+  explain: () => import("./explain.js"),
+  import: () => import("./import.js"),
+  journal: () => import("./journal.js"),
+  plan: () => import("./plan.js"),
+  posture: () => import("./posture.js"),
+  report: () => import("./report.js"),
+  rules: () => import("./rules.js"),
+  serve: () => import("./serve.js"),
+  status: () => import("./status.js"),
+  verify: () => import("./verify.js"),
+  watch: () => import("./watch.js"),
+};
