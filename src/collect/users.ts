@@ -126,8 +126,22 @@ async function fetchUsers(
   }
   const users: User[] = [];
   const query: Record<string, string> = { $select, $top: "999" };
-  if (scope) query.$filter = scope.filter;
-  for await (const items of ctx.client.pages<User>({ method: "GET", path: "/users", query })) {
+  let headers: Record<string, string> | undefined;
+  if (scope) {
+    query.$filter = scope.filter;
+    // `endswith`, `ne` and `not` are "advanced queries" on directory objects: Graph answers them
+    // only with ConsistencyLevel: eventual and $count=true.
+    if (/\b(endswith|ne|not)\b/i.test(scope.filter.replace(/'(?:[^']|'')*'/g, "''"))) {
+      headers = { ConsistencyLevel: "eventual" };
+      query.$count = "true";
+    }
+  }
+  for await (const items of ctx.client.pages<User>({
+    method: "GET",
+    path: "/users",
+    query,
+    ...(headers ? { headers } : {}),
+  })) {
     users.push(...items);
     feed.push(items.map((user) => user.id));
     ctx.progress.advance("users", items.length);

@@ -45,7 +45,7 @@ describe("permission preflight with the read-only app", () => {
         {
           stream: "risk",
           part: "riskDetections",
-          needs: "IdentityRiskEvent.Read.All (or IdentityRiskEvent.ReadWrite.All)",
+          needs: "IdentityRiskEvent.Read.All",
         },
         { stream: "signins", part: "signins", needs: "AuditLog.Read.All" },
       ]);
@@ -104,6 +104,22 @@ describe("--users with a quote in the UPN", () => {
       expect([...store.iterate("methods")]).toHaveLength(
         tenant.methods.filter((m) => m.userId === obrien.id).length,
       );
+    } finally {
+      store.close();
+      await client.close();
+    }
+  });
+
+  it("passes a responder's own OData filter, with the advanced-query headers endswith needs", async () => {
+    const client = clientFor(emulator);
+    const store = openCase(tmp.file("endswith.db"));
+    try {
+      const literal = obrien.userPrincipalName.replaceAll("'", "''");
+      const users = parseUserScope(`endswith(userPrincipalName,'${literal}')`)!;
+      expect(users).toHaveProperty("filter");
+      const summary = await collectCase({ client, store, since: SINCE, only: ["users"], users });
+      expect(summary.outcomes[0]).toMatchObject({ status: "collected", records: 1 });
+      expect([...store.iterate("users")].map((stored) => stored.record.id)).toEqual([obrien.id]);
     } finally {
       store.close();
       await client.close();
