@@ -119,3 +119,14 @@ describe("bad tenant files get clear errors naming the file and the field", () =
     );
   });
 });
+
+test("the YAML example in docs/tenant-model.md is a valid tenant", () => {
+  const doc = readFileSync(path.resolve(import.meta.dirname, "../../../docs/tenant-model.md"), "utf8");
+  const example = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+  expect(example).toBeDefined();
+  const file = path.join(dir, "example.yaml");
+  writeFileSync(file, example!);
+  const loaded = loadTenantFile(file);
+  expect(loaded.users[0]!.userPrincipalName).toBe("o'brien@contoso.com");
+  expect(loaded.methods).toHaveLength(3);
+});
