@@ -354,22 +354,31 @@ class SqliteCaseStore implements CaseStore {
       const entry = kinds.find((k) => k.kind === row.kind);
       if (entry) entry.bySource[row.source] = row.n;
     }
+    // One scan of the provenance table for all origins (a per-origin subquery would scan it per row).
+    const perOrigin = new Map(
+      (
+        this.db
+          .prepare(
+            `SELECT p.origin_id AS originId, r.kind, COUNT(*) AS n FROM provenance p
+             JOIN records r ON r.id = p.record_id GROUP BY p.origin_id, r.kind`,
+          )
+          .all() as { originId: number; kind: string; n: number }[]
+      ).map((row) => [`${row.originId}/${row.kind}`, row.n]),
+    );
     const origins = (
       this.db
         .prepare(
-          `SELECT o.source, o.origin, c.kind, c.at AS lastSeen,
-             (SELECT COUNT(*) FROM provenance p JOIN records r ON r.id = p.record_id
-              WHERE p.origin_id = o.id AND r.kind = c.kind) AS records
+          `SELECT o.id, o.source, o.origin, c.kind, c.at AS lastSeen
            FROM coverage c JOIN origins o ON o.id = c.origin_id ORDER BY o.source, o.origin, c.kind`,
         )
         .all() as {
+        id: number;
         source: ProvenanceSource;
         origin: string;
         kind: RecordKind;
         lastSeen: string;
-        records: number;
       }[]
-    ).map((row) => ({ ...row }));
+    ).map(({ id, ...row }) => ({ ...row, records: perOrigin.get(`${id}/${row.kind}`) ?? 0 }));
     const checkpoints = this.db
       .prepare("SELECT stream, updated_at AS updatedAt FROM checkpoints ORDER BY stream")
       .all() as { stream: string; updatedAt: string }[];

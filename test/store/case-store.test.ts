@@ -155,6 +155,9 @@ describe("upsertEach", () => {
     expect(store.upsertEach("audits", items)).toMatchObject({ inserted: 0, unchanged: 2 });
     expect(store.provenance("audits", "a2")).toEqual([file("/x.jsonl", 3)]);
     expect(store.snapshot().missing.has("audits")).toBe(false);
+    expect(store.counts().origins).toMatchObject([
+      { source: "file", origin: "/x.jsonl", kind: "audits", records: 2 },
+    ]);
   });
 });
 
