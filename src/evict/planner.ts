@@ -12,11 +12,12 @@ import {
   methodLabel,
   preferenceFor,
 } from "./methods.js";
-import type { EvictionPlan, PlanStep, PreCheck, UnnumberedStep, UserPlan } from "./plan.js";
+import type { EvictionPlan, PlanStep, UnnumberedStep, UserPlan } from "./plan.js";
 import { PLAN_FORMAT } from "./plan.js";
-import { requiredAppRole, roleName, rolesOfUser, satisfies } from "./privilege.js";
+import { preChecksFor } from "./prechecks.js";
+import { roleName, rolesOfUser } from "./privilege.js";
 import { expectedAlerts } from "./soc-alerts.js";
-import { tapBounds, tapRequest, tapTargetsUser } from "./tap-policy.js";
+import { tapBounds, tapRequest } from "./tap-policy.js";
 
 /**
  * The planner: a pure function from the case (findings + snapshot) and the responder's policy to
@@ -371,84 +372,23 @@ function planUser(
   );
 
   // ── Pre-checks ──
-  const preChecks: PreCheck[] = [];
-  const refusals: string[] = [];
-  const app = input.app;
-  const missingPermissions = withIds
-    .filter((s) => s.permissions.length > 0 && app && !s.permissions.some((p) => app.permissions.includes(p)))
-    .map((s) => `${s.kind} needs one of ${s.permissions.join(", ")}`);
-  preChecks.push({
-    id: "appPermissions",
-    description: "The app holds a permission Graph accepts for every write",
-    result: !app ? "unknown" : missingPermissions.length === 0 ? "pass" : "fail",
-    detail: !app
-      ? "not checked (no Graph access when planning); checked again by apply"
-      : missingPermissions.join("; ") || "ok",
+  const {
+    preChecks,
+    refusals,
+    manual: checkManual,
+  } = preChecksFor({
+    snapshot,
+    app: input.app,
+    user,
+    steps: withIds,
+    roles,
+    privilegedRoles,
+    breakGlass,
+    includeBreakGlass: options.includeBreakGlass ?? false,
+    tap,
+    inventory: { known: inventoryKnown, methods: methods.length, devices: rogueDevices.size },
   });
-  for (const missing of app ? missingPermissions : [])
-    refusals.push(`the app lacks a permission: ${missing}`);
-
-  const roleRequirement = requiredAppRole(roles);
-  const roleOk = app?.directoryRoles ? satisfies(roleRequirement, app.directoryRoles) : undefined;
-  const roleNames = roleRequirement.anyOf.map((r) => roleName(r, snapshot)).join(" or ");
-  preChecks.push({
-    id: "appDirectoryRole",
-    description: `The app's service principal holds ${roleNames}`,
-    result: roleOk === undefined ? "unknown" : roleOk ? "pass" : "fail",
-    detail: roleRequirement.reason,
-  });
-  if (roleOk === false) {
-    refusals.push(
-      `the app's service principal needs the directory role ${roleNames}: ${roleRequirement.reason}${
-        privilegedRoles.length ? ` (target holds ${privilegedRoles.map((r) => r.name).join(", ")})` : ""
-      }`,
-    );
-  }
-
-  preChecks.push({
-    id: "breakGlass",
-    description: "The user is not a listed break-glass account",
-    result: breakGlass ? "fail" : "pass",
-    detail: breakGlass
-      ? options.includeBreakGlass
-        ? "break-glass account, included on purpose (--include-break-glass)"
-        : "break-glass account: refused unless --include-break-glass"
-      : "not listed",
-  });
-  if (breakGlass && !options.includeBreakGlass) {
-    refusals.push("break-glass account: refused unless --include-break-glass");
-  }
-
-  if (withIds.some((s) => s.kind === "issueTap")) {
-    const targeted = tapTargetsUser(
-      snapshot.authenticationMethodsPolicy,
-      user.id,
-      groupsOf(snapshot, user.id),
-    );
-    const usable = tap.policyState === "enabled" && targeted !== false;
-    preChecks.push({
-      id: "tapPolicy",
-      description: "The Temporary Access Pass policy lets this user sign in with the pass",
-      result: tap.policyState === "unknown" ? "unknown" : usable ? "pass" : "fail",
-      detail:
-        tap.policyState === "unknown"
-          ? "the case has no authentication methods policy"
-          : usable
-            ? `enabled; lifetime ${tap.minimumLifetimeInMinutes}–${tap.maximumLifetimeInMinutes} min`
-            : "the TAP method is disabled for this user: the pass can be created but not used",
-    });
-    if (tap.policyState !== "unknown" && !usable) {
-      manual.push(
-        `Enable the Temporary Access Pass method for ${user.userPrincipalName} (authentication methods policy) so the issued pass can be used.`,
-      );
-    }
-  }
-  preChecks.push({
-    id: "inventory",
-    description: "Snapshot of the user's methods and targeted devices",
-    result: inventoryKnown ? "pass" : "unknown",
-    detail: `${methods.length} method(s), ${rogueDevices.size} targeted device(s)`,
-  });
+  manual.push(...checkManual);
 
   const baselineDevices = [...rogueDevices.values()];
   return {
@@ -471,12 +411,4 @@ function planUser(
     notes,
     alerts: expectedAlerts(withIds, privilegedRoles.length > 0),
   };
-}
-
-function groupsOf(snapshot: CaseSnapshot, userId: string): Set<string> {
-  const groups = new Set<string>();
-  for (const [groupId, members] of snapshot.groupMembers) {
-    if (members.some((m) => m.id === userId)) groups.add(groupId);
-  }
-  return groups;
 }
