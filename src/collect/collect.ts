@@ -22,6 +22,8 @@ export interface CollectOptions {
   since: Date;
   users?: UserScope;
   progress?: ProgressReporter;
+  /** Called once the token's permissions are checked, before anything is collected. */
+  onPreflight?: (result: PreflightResult) => void;
 }
 
 export interface CollectSummary {
@@ -75,6 +77,7 @@ export async function collectCase(options: CollectOptions): Promise<CollectSumma
     progress,
   };
   const checked = preflight(only, identity.roles);
+  options.onPreflight?.(checked);
   const outcomes: PartOutcome[] = [];
 
   const stream = async (

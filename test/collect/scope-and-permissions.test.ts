@@ -33,7 +33,16 @@ describe("permission preflight with the read-only app", () => {
     const client = clientFor(emulator, true);
     const store = openCase(tmp.file("reader.db"));
     try {
-      const summary = await collectCase({ client, store, since: SINCE });
+      let announced: unknown;
+      const summary = await collectCase({
+        client,
+        store,
+        since: SINCE,
+        onPreflight: (result) => {
+          announced = result;
+        },
+      });
+      expect(announced).toEqual(summary.preflight);
       expect(summary.preflight.missing).toEqual([
         { stream: "users", part: "signInActivity", needs: "AuditLog.Read.All" },
         { stream: "methods", part: "registrationDetails", needs: "AuditLog.Read.All" },

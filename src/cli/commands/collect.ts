@@ -59,6 +59,11 @@ export function register(program: Command): void {
           since,
           ...(users ? { users } : {}),
           progress,
+          onPreflight: ({ missing }) => {
+            for (const { stream, part, needs } of missing) {
+              process.stderr.write(`collect: ${stream}/${part} will be skipped: the app lacks ${needs}\n`);
+            }
+          },
         }).catch((error: unknown) => {
           progress.stop();
           // A sign-in failure ends the run before any stream; keep secrets out of the message.
