@@ -435,3 +435,16 @@ describe("tenant loading", () => {
     await expect(startEmulator({ tenant })).rejects.toThrow(/users\[1\]\.id: not a GUID/);
   });
 });
+
+describe("unsupported query options", () => {
+  test("$skip and $search are refused, not ignored", async () => {
+    expect((await graph("GET", "/v1.0/users?$skip=2")).status).toBe(400);
+    const search = await graph(
+      "GET",
+      `/v1.0/users?$search=${encodeURIComponent('"displayName:bob"')}`,
+      undefined,
+      { ConsistencyLevel: "eventual" },
+    );
+    expect(search.status).toBe(400);
+  });
+});

@@ -205,6 +205,16 @@ export function contextUrl(ctx: RouteContext, fragment: string): string {
 
 /** A collection answer: filter, sort, count, one page, select, `@odata.nextLink` when more remain. */
 export function listResponse<T>(ctx: RouteContext, items: T[], spec: ListSpec<T>): EmuResponse {
+  // Directory collections have no $skip; $search is not implemented here, so it is refused rather
+  // than silently ignored (which would return wrong results).
+  if (ctx.req.query.has("$skip"))
+    throw badRequest("'$skip' is not supported by the service.", "Request_BadRequest");
+  if (ctx.req.query.has("$search")) {
+    throw badRequest(
+      "$search is not supported by the emulator on this endpoint; use $filter.",
+      "Request_UnsupportedQuery",
+    );
+  }
   const wantsCount = ctx.req.query.get("$count") === "true";
   if (wantsCount && spec.directory && ctx.req.headers.consistencylevel?.toLowerCase() !== "eventual") {
     throw badRequest("$count is not currently supported.");
