@@ -89,14 +89,8 @@ export function registrationEvidence(context: DetectContext, registration: Regis
     if (place?.country) evidence.location = [place.city, place.country].filter((p) => p).join(", ");
     return evidence;
   });
-  // The sign-in that opened the registration session: same account and address, within the hour before.
-  if (registration.ip && registration.source !== "inventory") {
-    const session = context
-      .signInsBetween(registration.userId, registration.time - HOUR, registration.time + 1)
-      .filter(({ signIn }) => signIn.ipAddress === registration.ip && isSuccess(signIn))
-      .at(-1);
-    if (session) out.unshift(signInEvidence(session.signIn, "sign-in that opened the registration session"));
-  }
+  const session = sessionSignIn(context, registration);
+  if (session) out.unshift(signInEvidence(session, "sign-in that opened the registration session"));
   if (registration.kind === "method" && registration.method) {
     out.push({
       kind: "method",
@@ -115,6 +109,33 @@ export function registrationEvidence(context: DetectContext, registration: Regis
     });
   }
   return out;
+}
+
+/** The sign-in that opened the registration session: same account and address, within the hour before. */
+export function sessionSignIn(context: DetectContext, registration: Registration): SignIn | undefined {
+  if (!registration.ip || registration.source === "inventory" || registration.byOther) return undefined;
+  return context
+    .signInsBetween(registration.userId, registration.time - HOUR, registration.time + 1)
+    .filter(({ signIn }) => signIn.ipAddress === registration.ip && isSuccess(signIn))
+    .at(-1)?.signIn;
+}
+
+/**
+ * The sign-in came from the user's own device: one their earlier sign-ins came from, or one the
+ * tenant manages or finds compliant. Attackers sign in from machines the tenant has never seen.
+ */
+export function fromKnownDevice(
+  context: DetectContext,
+  userId: string,
+  signIn: SignIn,
+  at: number,
+): string | undefined {
+  const device = signIn.deviceDetail;
+  if (!device?.deviceId) return undefined;
+  const name = device.displayName ?? device.deviceId;
+  if (device.isCompliant === true || device.isManaged === true) return `the managed device ${name}`;
+  if (context.familiar(userId, "device", device.deviceId, at)) return `the user's usual device ${name}`;
+  return undefined;
 }
 
 /** The object a registration created, and what to do about it. */

@@ -41,6 +41,17 @@ describe("1 unusual-origin", () => {
     expect(found[0]!.evidence.map((e) => e.id)).toContain(audit.id);
   });
 
+  test("a traveller registering from abroad on their own managed laptop is only low", () => {
+    const b = new CaseBuilder();
+    const alice = b.user("alice@contoso.com");
+    b.history(alice, -30 * 24, 0, { deviceId: "laptop-1" });
+    b.signIn(alice, 1, { ...ATTACKER, deviceId: "laptop-1" });
+    b.methodRegistered(alice, 1.1, { ip: ATTACKER.ip });
+    const found = detect(b.snapshot()).findings.filter((f) => f.severity !== "informational");
+    expect(found.map((f) => [f.detectionId, f.severity])).toEqual([["unusual-origin", "low"]]);
+    expect(found[0]!.explanation).toContain("but the session came from the user's usual device laptop-1");
+  });
+
   test("a registration from the user's usual network is not reported", () => {
     const b = new CaseBuilder();
     const alice = routineUser(b, "alice");
@@ -281,20 +292,20 @@ describe("10-12 admin, legacy, unprotected", () => {
     b.methodRegistered(routineUser(b, "staff9"), 2, { admin: true, by: newcomer });
     const found = byDetection(detect(b.snapshot()).findings, "admin-registered");
     // (No inventory here, so the methods are named by their audit records.)
-    expect(
-      found.map((f) => [
-        f.userPrincipalName,
-        "label" in f.object && f.object.label ? "method" : "account",
-        f.severity,
-      ]),
-    ).toEqual([
-      ["victim@contoso.com", "method", "high"],
+    const rows = found.map((f) => [
+      f.userPrincipalName,
+      "label" in f.object && f.object.label ? "method" : "account",
+      f.severity,
+    ]);
+    expect(rows.sort()).toEqual([
       // The acting admin's own account is reported too: it is the one to contain.
       ["rogue@contoso.com", "account", "high"],
       ["staff9@contoso.com", "method", "low"],
+      ["victim@contoso.com", "method", "high"],
     ]);
-    expect(found[0]!.explanation).toContain("rogue@contoso.com");
-    expect(found[0]!.explanation).toContain("where they never signed in");
+    const onVictim = found.find((f) => f.userPrincipalName === "victim@contoso.com")!;
+    expect(onVictim.explanation).toContain("rogue@contoso.com");
+    expect(onVictim.explanation).toContain("where they never signed in");
   });
 
   test("Update user alone (no security-info record) is a legacy-path change; with its partner it is one registration", () => {

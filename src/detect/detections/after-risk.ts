@@ -2,6 +2,7 @@ import type { Detection, DraftFinding } from "../detection.js";
 import {
   allRegistrations,
   describeRegistration,
+  fromKnownDevice,
   registrationEvidence,
   registrationObject,
   riskEvidence,
@@ -81,7 +82,11 @@ export const afterRisk: Detection = {
           continue;
         }
         if (context.trustedLocation(signIn.ipAddress)) continue;
-        if (context.unfamiliarIp(userId, signIn.ipAddress, signInTime) === true && unfamiliar < 3) {
+        if (
+          context.unfamiliarIp(userId, signIn.ipAddress, signInTime) === true &&
+          !fromKnownDevice(context, userId, signIn, signInTime) &&
+          unfamiliar < 3
+        ) {
           unfamiliar++;
           evidence.push(
             signInEvidence(

@@ -2,6 +2,7 @@ import { type CountryCode, getCountryCallingCode } from "libphonenumber-js";
 import type { Detection, DraftFinding } from "../detection.js";
 import {
   describeRegistration,
+  fromKnownDevice,
   registrationEvidence,
   registrationObject,
   signInEvidence,
@@ -58,6 +59,7 @@ export const simSwap: Detection = {
           ({ time: at, signIn }) =>
             isSuccess(signIn) &&
             usedPhoneFactor(signIn) &&
+            !fromKnownDevice(context, userId, signIn, at) &&
             !context.trustedLocation(signIn.ipAddress ?? undefined) &&
             context.unfamiliarIp(userId, signIn.ipAddress ?? undefined, Math.min(at, time)) === true,
         );

@@ -2,9 +2,11 @@ import type { Detection, DraftFinding } from "../detection.js";
 import {
   allRegistrations,
   describeRegistration,
+  fromKnownDevice,
   placeText,
   registrationEvidence,
   registrationObject,
+  sessionSignIn,
 } from "../detection.js";
 import { ipPrefix } from "../network.js";
 
@@ -53,8 +55,12 @@ export const unusualOrigin: Detection = {
         score += 10;
       }
       if (reasons.length === 0) continue;
+      // A traveller registering a new phone from their own laptop is not an intruder.
+      const session = sessionSignIn(context, registration);
+      const known = session ? fromKnownDevice(context, userId, session, time) : undefined;
+      if (known) reasons.push(`but the session came from ${known}`);
       const { object, actions } = registrationObject(context, registration);
-      const strong = score >= 45;
+      const strong = score >= 45 && !known;
       out.push({
         userId,
         object,
