@@ -56,24 +56,43 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string | undefined): 
 
 function burst(intent: BurstIntent, records: LogRecords): IntentMatch[] {
   type Row = { id: string; time: number; iso: string; user: string | undefined };
-  const rows: Row[] =
-    intent.source === "signins"
-      ? records.signIns
-          .filter((s) => signInMatches(s, intent.where))
-          .map((s) => ({
-            id: s.id,
-            time: ms(s.createdDateTime),
-            iso: s.createdDateTime,
-            user: signInUser(s),
-          }))
-      : records.audits
-          .filter((a) => auditMatches(a, intent.where))
-          .map((a) => ({
-            id: a.id,
-            time: ms(a.activityDateTime),
-            iso: a.activityDateTime,
-            user: auditUser(a),
-          }));
+  let rows: Row[];
+  if (intent.source === "signins") {
+    let matching = records.signIns.filter((s) => signInMatches(s, intent.where));
+    const unseen = intent.fromUnseenIp;
+    if (unseen) {
+      const successes = groupBy(records.signIns.filter(isSuccess), (s) => s.userId);
+      matching = matching.filter((s) => {
+        const t = ms(s.createdDateTime);
+        return !(successes.get(s.userId) ?? []).some((h) => {
+          const ht = ms(h.createdDateTime);
+          return (
+            h.ipAddress === s.ipAddress &&
+            ht >= t - unseen.lookbackDays * DAY &&
+            ht < t - unseen.gapHours * HOUR
+          );
+        });
+      });
+    }
+    rows = matching.map((s) => ({
+      id: s.id,
+      time: ms(s.createdDateTime),
+      iso: s.createdDateTime,
+      user: signInUser(s),
+    }));
+  } else {
+    // One row per user and target object: the earliest record about it.
+    const first = new Map<string, Row>();
+    for (const a of records.audits) {
+      if (!auditMatches(a, intent.where)) continue;
+      const user = auditUser(a);
+      const key = `${user}\n${a.targetResources?.[0]?.id ?? a.id}`;
+      const row = { id: a.id, time: ms(a.activityDateTime), iso: a.activityDateTime, user };
+      const known = first.get(key);
+      if (!known || row.time < known.time) first.set(key, row);
+    }
+    rows = [...first.values()];
+  }
   const successes =
     intent.source === "signins" && intent.successWithinMinutes !== undefined
       ? groupBy(records.signIns.filter(isSuccess), signInUser)
@@ -86,6 +105,7 @@ function burst(intent: BurstIntent, records: LogRecords): IntentMatch[] {
       const end = list[i] as Row;
       const start = list[i - intent.threshold + 1] as Row;
       if (end.time - start.time > intent.windowMinutes * MINUTE) continue;
+      const window = list.slice(i - intent.threshold + 1, i + 1).map((r) => r.id);
       if (successes && intent.source === "signins" && intent.successWithinMinutes !== undefined) {
         const limit = end.time + intent.successWithinMinutes * MINUTE;
         const success = (successes.get(user) ?? []).find((s) => {
@@ -93,7 +113,6 @@ function burst(intent: BurstIntent, records: LogRecords): IntentMatch[] {
           return t > end.time && t <= limit;
         });
         if (!success) continue;
-        const window = list.slice(i - intent.threshold + 1, i + 1).map((r) => r.id);
         matches.push({
           intentId: intent.id,
           subject: user,
@@ -101,7 +120,6 @@ function burst(intent: BurstIntent, records: LogRecords): IntentMatch[] {
           time: end.iso,
         });
       } else {
-        const window = list.slice(i - intent.threshold + 1, i + 1).map((r) => r.id);
         matches.push({ intentId: intent.id, subject: user, recordIds: window, time: end.iso });
       }
       break; // one alert per user, as the KQL summarizes by user
@@ -129,7 +147,10 @@ function baseline(intent: BaselineIntent, records: LogRecords): IntentMatch[] {
   // A baseline is only judged where the logs cover it: the case's logs may start later than the
   // lookback (a SIEM rule always has its 14-day query period).
   const earliest = Math.min(...records.signIns.map((s) => ms(s.createdDateTime)));
-  const created = intent.test === "dormant" ? creations(records.audits) : undefined;
+  const created =
+    intent.test === "dormant" || intent.test === "singleFactorSession"
+      ? creations(records.audits)
+      : undefined;
   const matches: IntentMatch[] = [];
   for (const audit of records.audits) {
     if (!auditMatches(audit, intent.where)) continue;
@@ -139,7 +160,20 @@ function baseline(intent: BaselineIntent, records: LogRecords): IntentMatch[] {
     const history = byUserId.get(subject.id) ?? [];
     const user = subject.upn || subject.id;
     let evidence: SignIn[] | undefined;
-    if (intent.test === "afterRiskySignIn") {
+    if (intent.test === "singleFactorSession") {
+      const createdAt = [...(created?.get(subject.id) ?? []), ...(created?.get(subject.upn ?? "") ?? [])];
+      if (createdAt.some((c) => c >= t - intent.newAccountDays * DAY && c <= t)) continue;
+      const sessions = history.filter((s) => {
+        const st = ms(s.createdDateTime);
+        return (
+          isSuccess(s) &&
+          st >= t - intent.windowMinutes * MINUTE &&
+          st <= t &&
+          (s.authenticationRequirement ?? "").toLowerCase() === "singlefactorauthentication"
+        );
+      });
+      if (sessions.length) evidence = sessions;
+    } else if (intent.test === "afterRiskySignIn") {
       const levels = intent.riskLevels.map((l) => l.toLowerCase());
       const risky = history.filter((s) => {
         const st = ms(s.createdDateTime);

@@ -1,6 +1,6 @@
 import { defaultConfig } from "../detect/config.js";
 import { AUTH_BROKER_APP_ID } from "../detect/signins.js";
-import type { AuditField, Condition, RuleIntent } from "./model.js";
+import type { AuditField, Condition, RuleIntent, SignInField } from "./model.js";
 
 /**
  * The rule table: what each detection looks like in the logs. Activity names, result reasons and
@@ -33,6 +33,13 @@ export const MFA_DENIAL_DETAILS = [
   "MFA denied; Phone App Reported Fraud",
 ] as const;
 export const MFA_FAILED_ERROR_CODE = "500121";
+
+const MFA_FAILURE: Condition<SignInField> = {
+  any: [
+    { field: "resultType", op: "in", values: [MFA_FAILED_ERROR_CODE] },
+    { field: "statusDetail", op: "contains", values: MFA_DENIAL_DETAILS },
+  ],
+};
 
 /** The detection engine's default thresholds: the rules use the same numbers. */
 const T = defaultConfig().thresholds;
@@ -110,6 +117,23 @@ export const RULE_INTENTS: readonly RuleIntent[] = [
     falsePositives: ["A user returning from leave and re-registering"],
   },
   {
+    id: "registration-in-single-factor-session",
+    tuning: ["trustedIps"],
+    detectionId: "dormant-or-weak",
+    kind: "baseline",
+    source: "audits",
+    test: "singleFactorSession",
+    windowMinutes: 60,
+    newAccountDays: T.newAccountDays,
+    where: { field: "activity", op: "in", values: ["User registered security info"] },
+    title: "MFA method registered in a password-only session",
+    description: `A user registered an authentication method within an hour after a successful sign-in of theirs that required the password alone; accounts created in the last ${T.newAccountDays} days (onboarding) are left out.`,
+    technique: "T1098.005",
+    tactics: ["Persistence"],
+    severity: "medium",
+    falsePositives: ["Registration from a trusted location where policy does not require MFA"],
+  },
+  {
     id: "phone-number-on-several-users",
     tuning: [],
     detectionId: "shared-method",
@@ -136,18 +160,31 @@ export const RULE_INTENTS: readonly RuleIntent[] = [
     threshold: T.fatigueMinFailures,
     windowMinutes: T.fatigueWindowMinutes,
     successWithinMinutes: T.fatigueSuccessWithinMinutes,
-    where: {
-      any: [
-        { field: "resultType", op: "in", values: [MFA_FAILED_ERROR_CODE] },
-        { field: "statusDetail", op: "contains", values: MFA_DENIAL_DETAILS },
-      ],
-    },
+    where: MFA_FAILURE,
     title: "MFA prompt bombing followed by success",
     description: `${T.fatigueMinFailures} or more denied or unanswered MFA prompts for one user within ${T.fatigueWindowMinutes} minutes, followed within ${T.fatigueSuccessWithinMinutes} minutes by a successful sign-in of that user.`,
     technique: "T1621",
     tactics: ["CredentialAccess"],
     severity: "high",
     falsePositives: ["A broken client retrying an MFA-protected sign-in in a loop"],
+  },
+  {
+    id: "mfa-denials-from-new-ip-then-success",
+    tuning: ["trustedIps"],
+    detectionId: "mfa-fatigue",
+    kind: "burst",
+    source: "signins",
+    threshold: T.fatigueUnfamiliarMinFailures,
+    windowMinutes: T.fatigueWindowMinutes,
+    successWithinMinutes: T.fatigueSuccessWithinMinutes,
+    fromUnseenIp: { lookbackDays: MAX_RULE_LOOKBACK_DAYS, gapHours: T.baselineGapHours },
+    where: MFA_FAILURE,
+    title: "MFA denials from a new IP followed by success",
+    description: `${T.fatigueUnfamiliarMinFailures} or more denied or unanswered MFA prompts within ${T.fatigueWindowMinutes} minutes from IP addresses the user had no successful sign-in from in the previous ${MAX_RULE_LOOKBACK_DAYS} days, followed within ${T.fatigueSuccessWithinMinutes} minutes by a successful sign-in of that user.`,
+    technique: "T1621",
+    tactics: ["CredentialAccess"],
+    severity: "high",
+    falsePositives: ["A user on a new network repeatedly missing prompts before answering one"],
   },
   {
     id: "mfa-fraud-reported-signin",
@@ -235,9 +272,11 @@ export const RULE_INTENTS: readonly RuleIntent[] = [
     source: "audits",
     threshold: T.bulkMinDevices,
     windowMinutes: T.bulkWindowMinutes,
-    where: { field: "activity", op: "in", values: ["Add device"] },
+    // "Register device" is the user's (Device Registration Service); "Add device" is usually the
+    // service's own write. Each device counts once whichever records name it.
+    where: { field: "activity", op: "in", values: ["Register device", "Add device"] },
     title: `${T.bulkMinDevices}+ devices registered by one user in ${T.bulkWindowMinutes} minutes`,
-    description: `One user added ${T.bulkMinDevices} or more device objects within ${T.bulkWindowMinutes} minutes.`,
+    description: `One user registered ${T.bulkMinDevices} or more devices within ${T.bulkWindowMinutes} minutes.`,
     technique: "T1098.005",
     tactics: ["Persistence"],
     severity: "high",

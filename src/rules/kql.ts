@@ -58,16 +58,30 @@ Audits
 | where TimeGenerated > ago(1h + ${window})
 | where ${auditWhere(intent.where)}
 | where isnotempty(SubjectUpn)
+| summarize TimeGenerated = min(TimeGenerated), InitiatorIp = take_any(InitiatorIp), SubjectId = take_any(SubjectId)
+    by SubjectUpn, TargetId
 | sort by SubjectUpn asc, TimeGenerated asc
 | extend WindowStart = prev(TimeGenerated, ${back}), WindowUser = prev(SubjectUpn, ${back})
 | where WindowUser == SubjectUpn and TimeGenerated - WindowStart <= ${window}
 | summarize FirstHit = min(TimeGenerated), WindowsOverThreshold = count(), IPAddress = take_any(InitiatorIp),
     AccountId = take_any(SubjectId) by AccountUpn = SubjectUpn`;
   }
+  const unseen = intent.fromUnseenIp;
+  // Failures from an IP the user had a successful sign-in from in the baseline period do not count.
+  const unseenFilter = unseen
+    ? `
+| join kind=leftouter (SignIns
+    | where TimeGenerated > ago(2h + ${unseen.lookbackDays}d)
+    | where ResultType == "0"
+    | project UserId, SeenTime = TimeGenerated, SeenIp = IPAddress) on UserId
+| summarize Seen = countif(SeenIp == IPAddress and SeenTime >= TimeGenerated - ${unseen.lookbackDays}d
+    and SeenTime < TimeGenerated - ${unseen.gapHours}h) by Id, Upn, UserId, TimeGenerated, IPAddress
+| where Seen == 0`
+    : "";
   const hits = `SignIns
 | where TimeGenerated > ago(2h)
 | where ${signInWhere(intent.where)}
-| where isnotempty(Upn)
+| where isnotempty(Upn)${unseenFilter}
 | sort by Upn asc, TimeGenerated asc
 | extend WindowStart = prev(TimeGenerated, ${back}), WindowUser = prev(Upn, ${back})
 | where WindowUser == Upn and TimeGenerated - WindowStart <= ${window}`;
@@ -91,7 +105,6 @@ Hits
 }
 
 function baselineQuery(intent: BaselineIntent): string {
-  const gap = `${intent.gapHours}h`;
   const anchors = `let Anchors = Audits
 | where TimeGenerated > ago(1h)
 | where ${auditWhere(intent.where)}
@@ -101,6 +114,27 @@ function baselineQuery(intent: BaselineIntent): string {
   const summarizeBy = "AuditId, AnchorTime, SubjectId, SubjectUpn, InitiatorIp, Activity, Reason, TargetName";
   const output = `| project AnchorTime, AccountUpn = SubjectUpn, AccountId = SubjectId, IPAddress = InitiatorIp, Activity,
     Reason, TargetName, AuditId`;
+  if (intent.test === "singleFactorSession") {
+    const window = `${intent.windowMinutes}m`;
+    return `${KQL_AUDITS_VIEW}
+${KQL_SIGNINS_VIEW}
+${anchors}
+let Sessions = SignIns
+| where TimeGenerated > ago(1h + ${window})
+| where ResultType == "0" and AuthRequirement =~ "singleFactorAuthentication"
+| project UserId, SessionTime = TimeGenerated, SessionIp = IPAddress;
+let Created = Audits
+| where TimeGenerated > ago(1h + ${intent.newAccountDays}d)
+| where OperationName =~ "Add user"
+| project CreatedId = TargetId;
+Anchors
+| join kind=inner (Sessions) on $left.SubjectId == $right.UserId
+| where SessionTime between ((AnchorTime - ${window}) .. AnchorTime)
+| summarize SingleFactorSignIns = count(), SessionIps = make_set(SessionIp, 10) by ${summarizeBy}
+| join kind=leftanti (Created) on $left.SubjectId == $right.CreatedId
+${output}, SingleFactorSignIns, SessionIps`;
+  }
+  const gap = `${intent.gapHours}h`;
   if (intent.test === "afterRiskySignIn") {
     return `${KQL_AUDITS_VIEW}
 ${KQL_SIGNINS_VIEW}

@@ -92,17 +92,29 @@ export type EventIntent = IntentBase &
   );
 
 /**
- * At least `threshold` distinct matching records by one user within any sliding window of
- * `windowMinutes` (exact, not fixed bins); optionally only when a successful sign-in of that user
- * follows within `successWithinMinutes` of the window's last record.
+ * At least `threshold` matching records by one user within any sliding window of `windowMinutes`
+ * (exact, not fixed bins). Audits count once per target object (a device logged by several
+ * activities is one device). Sign-ins can be limited to those from an IP absent from the user's
+ * successful sign-ins in [t − lookbackDays, t − gapHours), and required to be followed by a
+ * successful sign-in of that user within `successWithinMinutes` of the window's last record.
  */
 export type BurstIntent = IntentBase & {
   kind: "burst";
   threshold: number;
   windowMinutes: number;
 } & (
-    | { source: "audits"; where: Condition<AuditField>; successWithinMinutes?: undefined }
-    | { source: "signins"; where: Condition<SignInField>; successWithinMinutes?: number }
+    | {
+        source: "audits";
+        where: Condition<AuditField>;
+        successWithinMinutes?: undefined;
+        fromUnseenIp?: undefined;
+      }
+    | {
+        source: "signins";
+        where: Condition<SignInField>;
+        successWithinMinutes?: number;
+        fromUnseenIp?: { lookbackDays: number; gapHours: number };
+      }
   );
 
 /**
@@ -110,7 +122,9 @@ export type BurstIntent = IntentBase & {
  * - unseenIp: the initiating IP is not among the user's successful sign-in IPs in
  *   [t − lookbackDays, t − gapHours), of which there are at least `minBaseline`;
  * - dormant: the user has no successful sign-in in [t − lookbackDays, t − gapHours);
- * - afterRiskySignIn: a sign-in of the user with risk in `riskLevels` happened in [t − gapHours, t].
+ * - afterRiskySignIn: a sign-in of the user with risk in `riskLevels` happened in [t − gapHours, t];
+ * - singleFactorSession: a successful single-factor sign-in of the user in [t − windowMinutes, t]
+ *   opened the session (users created in the last `newAccountDays` are onboarding and excluded).
  * The gap keeps the attacker's own sign-in right before the registration out of the baseline.
  */
 export type BaselineIntent = IntentBase & {
@@ -121,6 +135,7 @@ export type BaselineIntent = IntentBase & {
     | { test: "unseenIp"; lookbackDays: number; gapHours: number; minBaseline: number }
     | { test: "dormant"; lookbackDays: number; gapHours: number }
     | { test: "afterRiskySignIn"; gapHours: number; riskLevels: readonly string[] }
+    | { test: "singleFactorSession"; windowMinutes: number; newAccountDays: number }
   );
 
 /** The same value (a phone number from the audit details) registered on `minUsers` or more users. */
