@@ -265,6 +265,7 @@ export function buildHistory(world: World): { signIns: SignIn[]; audits: Directo
   const changes = planChanges(world, rng);
   const places = world.people.map(placesOf);
   const methodIndex = indexMethods(world);
+  const tripNoted = new Set<Person>();
   for (let d = 0; d < world.days; d++) {
     const dayStart = world.startMs + d * DAY_MS;
     const weekday = new Date(dayStart).getUTCDay();
@@ -276,8 +277,13 @@ export function buildHistory(world: World): { signIns: SignIn[]; audits: Directo
       const onTrip = p.trip !== null && d >= p.trip.from && d <= p.trip.to;
       const where = onTrip ? place.trip! : place.usual;
       if (weekend) {
-        if (p.phone && rng.chance(0.1))
+        if (p.phone && rng.chance(0.1)) {
           refresh(p, dayStart + rng.range(8 * 60, 20 * 60) * MINUTE_MS, where, true, day, rng);
+          if (onTrip && !tripNoted.has(p)) {
+            tripNoted.add(p);
+            noteTrip(world, p, day.records[day.records.length - 1]!);
+          }
+        }
         continue;
       }
       if (rng.chance(0.03)) continue; // leave, sick day
@@ -285,7 +291,11 @@ export function buildHistory(world: World): { signIns: SignIn[]; audits: Directo
       let t = dayStart + (startMin + rng.range(-20, 40)) * MINUTE_MS;
       if (t < p.createdMs) t = p.createdMs + HOUR_MS;
       t = morningSignIn(p, t, where, day, rng);
-      if (onTrip && d === p.trip!.from) noteTrip(world, p, day.records[day.records.length - 1]!);
+      if (onTrip && !tripNoted.has(p)) {
+        // The first record from the trip, whichever day it falls on, is the alarming one.
+        tripNoted.add(p);
+        noteTrip(world, p, day.records[day.records.length - 1]!);
+      }
       const span = Math.max(60, p.workEndUtc - p.workStartUtc);
       const refreshes = rng.range(1, 3);
       for (let r = 0; r < refreshes; r++) {
