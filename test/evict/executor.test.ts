@@ -323,4 +323,44 @@ describe("apply", () => {
     expect(graph.riskStates.get("u-bob")).toBe("confirmedCompromised");
     expect(graph.writes.filter((w) => w.path.includes("confirmCompromised"))).toHaveLength(1);
   });
+
+  test("retires an Intune-enrolled rogue device before deleting it, once", async () => {
+    const t = tenant();
+    const managed = device("d-ios", "iOS", {
+      isManaged: true,
+      mdmAppId: "0000000a-0000-0000-c000-000000000000",
+    });
+    t.devices.push(managed);
+    const plan = buildPlan({
+      id: "plan-intune",
+      now: new Date(),
+      snapshot: snapshot({
+        users: structuredClone(t.users),
+        methods: new Map([...t.methods].map(([k, v]) => [k, structuredClone(v)])),
+        devices: structuredClone(t.devices),
+      }),
+      app: null,
+      findings: [deviceFinding("u-alice", managed)],
+    });
+    expect(plan.users[0]!.steps.map((s) => s.kind)).toEqual([
+      "rotatePassword",
+      "revokeSessions",
+      "retireManagedDevice",
+      "deleteDevice",
+    ]);
+    const graph = new FakeGraph(t, RESPONDER_APP.permissions);
+    graph.managedDevices = [{ id: "md-1", azureADDeviceId: "dev-d-ios", managementState: "managed" }];
+    const summary = await applyPlan({
+      plan,
+      graph,
+      journal: new Journal(store),
+      store: new EvictStore(store),
+    });
+    expect(summary.counts.done).toBe(1);
+    expect(graph.managedDevices[0]!.managementState).toBe("retirePending");
+    expect(graph.writes.map((w) => `${w.method} ${w.path}`)).toContain(
+      "POST /deviceManagement/managedDevices/md-1/retire",
+    );
+    expect(t.devices.some((d) => d.id === "d-ios")).toBe(false);
+  });
 });

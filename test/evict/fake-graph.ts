@@ -96,6 +96,7 @@ export class FakeGraph implements GraphClient {
   }
 
   readonly riskStates = new Map<string, string>();
+  managedDevices: { id: string; azureADDeviceId: string; managementState: string }[] = [];
   private clock = 0;
   /** Strictly increasing timestamps, as a real service's 100-ns resolution gives in practice. */
   private tick(): string {
@@ -179,6 +180,21 @@ export class FakeGraph implements GraphClient {
       const id = decodeURIComponent(parts[2]!);
       const state = this.riskStates.get(id);
       return state ? { id, riskState: state } : this.fail(404, "itemNotFound", request);
+    }
+    if (parts[0] === "deviceManagement" && parts[1] === "managedDevices") {
+      if (parts.length === 2) {
+        const wanted = /^azureADDeviceId eq '(.*)'$/
+          .exec(request.query?.$filter ?? "")?.[1]
+          ?.replaceAll("''", "'");
+        return { value: this.managedDevices.filter((m) => m.azureADDeviceId === wanted) };
+      }
+      const managed =
+        this.managedDevices.find((m) => m.id === decodeURIComponent(parts[2]!)) ??
+        this.fail(404, "itemNotFound", request);
+      if (request.method === "POST" && parts[3] === "retire") {
+        managed.managementState = "retirePending";
+        return undefined;
+      }
     }
     if (parts[0] === "devices") {
       const id = decodeURIComponent(parts[1]!);
