@@ -140,6 +140,39 @@ describe("each rule fires on its attack and not on the look-alike benign activit
     );
   });
 
+  test("a few MFA denials from an IP new to the user, then success; not from the user's usual IP", () => {
+    const signIns = history(alice, T0, 14, HOME);
+    const fromAttacker = [0, 1, 2].map((m) => signIn(alice, at(T0, m), { ip: ATTACKER, errorCode: 500121 }));
+    const fromHome = [0, 1, 2].map((m) => signIn(alice, at(T0, m), { ip: HOME, errorCode: 500121 }));
+    const success = signIn(alice, at(T0, 10), { ip: ATTACKER });
+    expect(
+      run("mfa-denials-from-new-ip-then-success", { signIns: [...signIns, ...fromAttacker, success] }),
+    ).toHaveLength(1);
+    expect(
+      run("mfa-denials-from-new-ip-then-success", { signIns: [...signIns, ...fromHome, success] }),
+    ).toHaveLength(0);
+  });
+
+  test("method registered in a password-only session; not when MFA was required, not while onboarding", () => {
+    const session = signIn(alice, at(T0, -10), { ip: ATTACKER, requirement: "singleFactorAuthentication" });
+    const registration = registersMethod(alice, T0, ATTACKER);
+    expect(
+      run("registration-in-single-factor-session", { signIns: [session], audits: [registration] }),
+    ).toHaveLength(1);
+    const mfaSession = signIn(alice, at(T0, -10), { ip: ATTACKER });
+    expect(
+      run("registration-in-single-factor-session", { signIns: [mfaSession], audits: [registration] }),
+    ).toHaveLength(0);
+    const hired = audit("Add user", at(T0, -2 * 24 * 60), {
+      by: helpdesk,
+      service: "Core Directory",
+      target: { type: "User", id: alice.id, upn: alice.upn },
+    });
+    expect(
+      run("registration-in-single-factor-session", { signIns: [session], audits: [hired, registration] }),
+    ).toHaveLength(0);
+  });
+
   test("a burst that straddles a 5-minute boundary is still found (sliding window, not bins)", () => {
     const denials = Array.from({ length: 10 }, (_, i) =>
       signIn(alice, at("2026-05-20T09:03:00.000Z", i * 0.3), { errorCode: 500121 }),
