@@ -181,7 +181,7 @@ export async function importFile(
         for (const item of items) {
           if ("error" in item && item.error !== undefined) reject(item.line, item.error);
           else {
-            const [mapped, format] = mapJsonValue(item.value, item.context);
+            const [mapped, format] = guarded(() => mapJsonValue(item.value, item.context));
             // The line's text is the stored JSON only when the record was taken as it is.
             const json = "record" in mapped && mapped.record === item.value ? item.json : undefined;
             take(item.line, mapped, format, json);
@@ -197,7 +197,7 @@ export async function importFile(
       })) {
         for (const item of items) {
           if ("error" in item) reject(item.line, item.error);
-          else take(item.line, ...mapCsvRow(item.row, layout, fileName));
+          else take(item.line, ...guarded(() => mapCsvRow(item.row, layout, fileName)));
         }
       }
       if (summary.format === "unknown")
@@ -214,7 +214,20 @@ export async function importFile(
     else if (isSystemError(error)) reject(0, `cannot read the file: ${error.message}`);
     else throw error;
   }
+  summary.rejections.sort((a, b) => a.line - b.line);
   return summary;
+}
+
+/** A record no mapper anticipated must cost only itself, never the rest of the file. */
+function guarded(map: () => [Mapped, string]): [Mapped, string] {
+  try {
+    return map();
+  } catch (error) {
+    return [
+      { reject: `cannot map this record: ${error instanceof Error ? error.message : String(error)}` },
+      "unknown",
+    ];
+  }
 }
 
 function mapJsonValue(value: unknown, context: string | undefined): [Mapped, string] {

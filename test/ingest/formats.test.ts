@@ -250,6 +250,17 @@ describe("formats", () => {
     expect(store.snapshot().methods.get("u1")).toEqual([methods.value[0]]);
   });
 
+  test("a record that trips a mapper costs only itself", async () => {
+    const bad = {
+      "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('%E0%A4%A')/authentication/methods",
+      value: [{ id: "m1" }],
+    };
+    const file = write("bad-context.jsonl", `${JSON.stringify(bad)}\n${JSON.stringify(graphSignIn("ok"))}\n`);
+    const summary = await importFile(store, file);
+    expect(summary).toMatchObject({ imported: 1, rejected: 1 });
+    expect(summary.rejections[0]).toEqual({ line: 1, reason: "cannot map this record: URI malformed" });
+  });
+
   test("tab-separated UTF-16 (Excel's Unicode text)", async () => {
     const tsv =
       "Id\tTimeGenerated\tUserPrincipalName\tAppDisplayName\tResultType\tType\ns1\t2026-05-04T09:00:00Z\talice@contoso.com\tAzure Portal\t50074\tSigninLogs\n";
