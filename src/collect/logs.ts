@@ -43,48 +43,54 @@ export async function collectSignIns(ctx: CollectContext): Promise<PartOutcome[]
     top: SIGN_IN_PAGE,
   } as const;
   ctx.progress.begin("signins");
-  const outcomes: PartOutcome[] = [];
-  let betaAvailable = true;
-  try {
-    const result = await collectLogStream(ctx, {
-      ...base,
-      name: "signins.interactive",
-      version: "beta",
-      task: "signins",
-    });
-    outcomes.push({
-      stream: "signins",
-      part: "interactive",
-      status: "collected",
-      records: result.records,
-      ...rejectedNote(result.rejected),
-    });
-  } catch (error) {
-    if (!isUnavailable(error)) {
-      outcomes.push(outcomeFromError("signins", "interactive", error));
-      ctx.progress.end("signins", "failed");
-      return outcomes;
-    }
-    betaAvailable = false;
-    const note = `beta sign-ins unavailable (${(error as GraphError).code}); interactive sign-ins from v1.0, without authenticationDetails`;
-    outcomes.push(
-      await runPart("signins", "interactive", async (count) => {
-        const result = await collectLogStream(ctx, {
-          ...base,
-          name: "signins.interactive",
-          version: "v1.0",
-          task: "signins",
-        });
-        count(result.records);
-        return note;
+  // The three kinds page side by side, so a slot of the reports budget never waits for one chain
+  // of nextLinks while another kind has a page to ask for.
+  const kinds = [
+    { part: "interactive", eventType: undefined },
+    { part: "nonInteractive", eventType: "nonInteractiveUser" },
+    { part: "servicePrincipal", eventType: "servicePrincipal" },
+  ] as const;
+  const settled = await Promise.allSettled(
+    kinds.map(({ part, eventType }) =>
+      collectLogStream(ctx, {
+        ...base,
+        name: `signins.${part}`,
+        version: "beta",
+        ...(eventType ? { filter: anyEq("signInEventTypes", eventType) } : {}),
+        task: "signins",
       }),
-    );
-  }
-  for (const [part, eventType] of [
-    ["nonInteractive", "nonInteractiveUser"],
-    ["servicePrincipal", "servicePrincipal"],
-  ] as const) {
-    if (!betaAvailable) {
+    ),
+  );
+  const outcomes: PartOutcome[] = [];
+  const interactive = settled[0]!;
+  const betaMissing = interactive.status === "rejected" && isUnavailable(interactive.reason);
+  for (const [index, result] of settled.entries()) {
+    const part = kinds[index]!.part;
+    if (result.status === "fulfilled") {
+      outcomes.push({
+        stream: "signins",
+        part,
+        status: "collected",
+        records: result.value.records,
+        ...rejectedNote(result.value.rejected),
+      });
+    } else if (!betaMissing) {
+      outcomes.push(outcomeFromError("signins", part, result.reason));
+    } else if (part === "interactive") {
+      const note = `beta sign-ins unavailable (${(result.reason as GraphError).code}); interactive sign-ins from v1.0, without authenticationDetails`;
+      outcomes.push(
+        await runPart("signins", part, async (count) => {
+          const v1 = await collectLogStream(ctx, {
+            ...base,
+            name: "signins.interactive",
+            version: "v1.0",
+            task: "signins",
+          });
+          count(v1.records);
+          return note;
+        }),
+      );
+    } else {
       outcomes.push({
         stream: "signins",
         part,
@@ -92,21 +98,7 @@ export async function collectSignIns(ctx: CollectContext): Promise<PartOutcome[]
         records: 0,
         reason: "needs the beta sign-in endpoint, which is unavailable",
       });
-      continue;
     }
-    outcomes.push(
-      await runPart("signins", part, async (count) => {
-        const result = await collectLogStream(ctx, {
-          ...base,
-          name: `signins.${part}`,
-          version: "beta",
-          filter: anyEq("signInEventTypes", eventType),
-          task: "signins",
-        });
-        count(result.records);
-        return rejectedNote(result.rejected).reason;
-      }),
-    );
   }
   ctx.progress.end("signins", `${outcomes.reduce((sum, outcome) => sum + outcome.records, 0)} sign-ins`);
   return outcomes;
