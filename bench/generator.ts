@@ -48,7 +48,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const args = process.argv.slice(2);
   const daysAt = args.indexOf("--days");
   const days = daysAt >= 0 ? Number(args[daysAt + 1]) : 30;
-  const sizes = args.filter((_, i) => i !== daysAt && i !== daysAt + 1).map(Number);
+  const sizes = args.filter((_, i) => daysAt < 0 || (i !== daysAt && i !== daysAt + 1)).map(Number);
   for (const r of benchGenerator(sizes.length ? sizes : undefined, days)) {
     process.stdout.write(`${JSON.stringify(r)}\n`);
     process.stdout.write(
