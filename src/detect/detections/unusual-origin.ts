@@ -65,7 +65,8 @@ export const unusualOrigin: Detection = {
         userId,
         object,
         anchor: registration.key,
-        severity: strong ? "medium" : "low",
+        // The hour alone is a weak hint (time zones, travel): informational until something else agrees.
+        severity: strong ? "medium" : score >= 25 ? "low" : "informational",
         score: Math.min(score + 15, 90),
         explanation: `${describeRegistration(registration)} from ${placeText(context, ip, userId)}: ${reasons.join("; ")}.`,
         evidence: registrationEvidence(context, registration),
