@@ -265,3 +265,26 @@ describe("scenario specifics follow the real attack", () => {
     ]);
   });
 });
+
+describe.each(names)("scenario %s in a one-day, 30-user tenant", (name) => {
+  test("builds, stays inside the window, and each victim's steps keep their order", () => {
+    const { tenant, groundTruth } = buildScenario(name, { users: 30, days: 1, seed: "tiny" });
+    const start = Math.floor(DEFAULT_NOW.getTime() / 86_400_000) * 86_400_000 - 86_400_000;
+    const times = new Map<string, number>([
+      ...tenant.signIns.map((s) => [s.id, Date.parse(s.createdDateTime)] as const),
+      ...tenant.directoryAudits.map((a) => [a.id, Date.parse(a.activityDateTime)] as const),
+    ]);
+    const byUser = new Map<string, { step: number; at: number }[]>();
+    for (const m of groundTruth.malicious) {
+      const at = times.get(m.id);
+      if (at === undefined || !m.userId) continue;
+      expect(at).toBeGreaterThanOrEqual(start);
+      expect(at).toBeLessThan(DEFAULT_NOW.getTime());
+      byUser.set(m.userId, [...(byUser.get(m.userId) ?? []), { step: m.step, at }]);
+    }
+    for (const events of byUser.values()) {
+      const steps = events.sort((a, b) => a.at - b.at).map((e) => e.step);
+      expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    }
+  });
+});

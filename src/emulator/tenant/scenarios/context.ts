@@ -19,6 +19,9 @@ import { type AppRef, isoTime, locationOf, type SignInInput, signIn } from "../r
 import type { MethodEntry, TenantDevice } from "../schema.js";
 import { DAY_MS, type Person, type World } from "../world.js";
 
+/** Days before the end of the window over which every attack is laid out. */
+const ATTACK_SPAN_DAYS = 4;
+
 export interface ScenarioInfo {
   name: string;
   description: string;
@@ -67,10 +70,15 @@ export class ScenarioContext {
     return this.world.startMs + this.world.days * DAY_MS;
   }
 
-  /** `hourUtc` on the day `daysBefore` days before the end of the window (1 = the last day), clamped inside it. */
+  /**
+   * `hourUtc` on the day `daysBefore` days before the end of the window (1 = the last day). Attacks
+   * span the last four days; a shorter window compresses that span proportionally, so the steps keep
+   * their order and stay inside the window.
+   */
   dayAt(daysBefore: number, hourUtc: number): number {
-    const days = Math.max(1, Math.min(daysBefore, this.world.days));
-    return this.endMs - days * DAY_MS + hourUtc * 3_600_000;
+    const offset = daysBefore * DAY_MS - hourUtc * 3_600_000;
+    const scale = Math.min(1, this.world.days / ATTACK_SPAN_DAYS);
+    return this.endMs - Math.round(offset * scale);
   }
 
   hasCandidate(filter: (p: Person) => boolean): boolean {
