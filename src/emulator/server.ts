@@ -248,9 +248,8 @@ async function handleGraph(
   deps: ServerDeps,
   call: GraphCall,
 ): Promise<void> {
-  const headers: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(req.headers))
-    headers[key] = Array.isArray(value) ? value.join(",") : value;
+  // Node lower-cases header names; only set-cookie arrives as an array, and Graph ignores it.
+  const headers = req.headers as Record<string, string | undefined>;
   const reqLike = { requestId: call.requestId, headers };
   const plan = deps.faults.active ? deps.faults.next() : undefined;
   if (plan && plan.latencyMs > 0) await sleep(plan.latencyMs);

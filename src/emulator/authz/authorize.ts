@@ -18,10 +18,18 @@ export function permissionEntry(route: Route): PermissionEntry | undefined {
  * the service and the docs' "higher privileged" column accept both.
  */
 function withImpliedReads(roles: readonly string[]): Set<string> {
-  const held = new Set(roles);
-  for (const role of roles) if (role.includes(".ReadWrite.")) held.add(role.replace(".ReadWrite.", ".Read."));
+  let held = impliedCache.get(roles);
+  if (!held) {
+    held = new Set(roles);
+    for (const role of roles)
+      if (role.includes(".ReadWrite.")) held.add(role.replace(".ReadWrite.", ".Read."));
+    impliedCache.set(roles, held);
+  }
   return held;
 }
+
+/** Per token: the verified-token cache hands out the same roles array for every request. */
+const impliedCache = new WeakMap<readonly string[], Set<string>>();
 
 /**
  * "The broad permission UserAuthenticationMethod.ReadWrite.All works for every collection"
