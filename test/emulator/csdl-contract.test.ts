@@ -189,9 +189,9 @@ async function contractProblems(
       const { "@odata.context": _c, "@odata.nextLink": _n, "@odata.count": _k, ...entity } = r.body;
       const items = route.collection ? (r.body.value as unknown[]) : [entity];
       if (route.collection && items.length === 0) unexercised.push(`${route.pattern} (empty)`);
-      items.forEach((item, i) =>
-        problems.push(...checkValue(model, route.responseType!, item, `${variant}[${i}]`)),
-      );
+      for (const [i, item] of items.entries()) {
+        problems.push(...checkValue(model, route.responseType!, item, `${variant}[${i}]`));
+      }
     }
   }
   return { problems, unexercised };
