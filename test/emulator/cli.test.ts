@@ -31,6 +31,7 @@ describe("mfa-evict emulator", () => {
       {
         cwd: repoRoot,
         stdio: ["ignore", "ignore", "pipe"],
+        env: { ...process.env, MFA_EVICT_EMULATOR_LOG: "debug" },
       },
     );
     let stderr = "";
@@ -72,6 +73,11 @@ describe("mfa-evict emulator", () => {
     expect(users.status).toBe(200);
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
+    // Debug level: one line per request, secrets never in it.
+    expect(stderr).toMatch(/\[emulator\] GET \/v1\.0\/users\?\$top=1 -> 200 /);
+    expect(stderr).toMatch(/\[emulator\] POST \/[^ ]+\/oauth2\/v2\.0\/token -> 200 /);
+    expect(stderr).not.toContain(env.AZURE_READONLY_CLIENT_SECRET);
+    expect(stderr).not.toContain(access_token);
   });
 
   test("bad input exits 2 with the reason", async () => {
