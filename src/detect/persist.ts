@@ -1,5 +1,5 @@
 import type { CaseStore } from "../store/types.js";
-import type { DetectionGap, DetectionResult } from "./engine.js";
+import type { DetectionResult } from "./engine.js";
 import type { Finding, Triage } from "./finding.js";
 
 /**
@@ -136,16 +136,17 @@ export function loadFindings(store: CaseStore, options: { includeInactive?: bool
 }
 
 export function loadFinding(store: CaseStore, id: string): StoredFinding | undefined {
-  return loadFindings(store, { includeInactive: true }).find((stored) => stored.finding.id === id);
-}
-
-/** The gaps and notes of the latest run, for `explain` and reports. */
-export function latestRun(store: CaseStore): { at: string; gaps: DetectionGap[] } | undefined {
   if (!hasTables(store)) return undefined;
-  const row = store.db.prepare("SELECT at, gaps FROM detect_runs ORDER BY id DESC LIMIT 1").get() as
-    | { at: string; gaps: string }
-    | undefined;
-  return row ? { at: row.at, gaps: JSON.parse(row.gaps) as DetectionGap[] } : undefined;
+  const row = store.db
+    .prepare("SELECT json, first_detected, last_detected, active FROM detect_findings WHERE id = ?")
+    .get(id) as { json: string; first_detected: string; last_detected: string; active: number } | undefined;
+  if (!row) return undefined;
+  return {
+    finding: JSON.parse(row.json) as Finding,
+    firstDetected: row.first_detected,
+    lastDetected: row.last_detected,
+    active: row.active === 1,
+  };
 }
 
 export class UnknownFindingError extends Error {

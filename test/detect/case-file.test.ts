@@ -4,7 +4,13 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { detectCase } from "../../src/detect/case-run.js";
-import { loadFindings, loadTriage, setTriage, UnknownFindingError } from "../../src/detect/persist.js";
+import {
+  loadFinding,
+  loadFindings,
+  loadTriage,
+  setTriage,
+  UnknownFindingError,
+} from "../../src/detect/persist.js";
 import { openCase } from "../../src/store/index.js";
 import type { CaseStore } from "../../src/store/types.js";
 import { CaseBuilder } from "./builder.js";
@@ -73,6 +79,20 @@ describe("findings in the case file", () => {
           decidedAt: "2026-06-01T00:00:00Z",
         }),
       ).toThrow(UnknownFindingError);
+    });
+  });
+
+  test("a finding the latest run no longer produces stays in the case, marked inactive", () => {
+    const { file } = caseFile("inactive");
+    const first = withStore(file, (store) => detectCase(store, { env: {} }));
+    const risk = first.result.findings.find((f) => f.detectionId === "after-risk")!;
+    const config = path.join(dir, "no-after-risk.yaml");
+    fs.writeFileSync(config, "disabled: [after-risk]\n");
+    const second = withStore(file, (store) => detectCase(store, { env: {}, configFile: config }));
+    expect(second.saved.inactive).toBe(1);
+    withStore(file, (store) => {
+      expect(loadFindings(store).map((f) => f.finding.id)).not.toContain(risk.id);
+      expect(loadFinding(store, risk.id)).toMatchObject({ active: false, finding: { id: risk.id } });
     });
   });
 
