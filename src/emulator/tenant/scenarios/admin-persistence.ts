@@ -34,7 +34,7 @@ export const adminPersistence: ScenarioDefinition = {
     ctx.compromised(admin);
     ctx.compromised(globalAdmin);
     for (const p of staff) ctx.compromised(p);
-    const origin = ctx.hostileOrigin();
+    const origin = ctx.hostileOrigin(admin.home.country);
     const at = ctx.dayAt(3, 23);
     // Step 1: replayed session cookie (AiTM): MFA satisfied by the token claim, new host.
     const replay = ctx.attackerSignIn({

@@ -18,7 +18,7 @@ export const apt29Dormant: ScenarioDefinition = {
   apply(ctx) {
     const victim = ctx.victim("a dormant account without MFA", (p) => p.dormant && p.mfa === null);
     ctx.compromised(victim);
-    const spray = [ctx.hostileOrigin(), ctx.hostileOrigin()];
+    const spray = [ctx.hostileOrigin(victim.home.country), ctx.hostileOrigin(victim.home.country)];
     const sprayAt = ctx.dayAt(4, 1);
     const invalid = frozenStatus(SIGNIN_ERRORS.invalidPassword);
     // Step 1: one guess per account, spread over two hours, from two addresses.
@@ -65,7 +65,7 @@ export const apt29Dormant: ScenarioDefinition = {
     const spr = ctx.riskFor(hit, victim, "passwordSpray", "medium");
     ctx.mark("riskDetection", spr.id, victim.user.id, "T1110.003", 2, "Identity Protection flags the spray");
     // Step 3: hours later, from a VPN exit in another country, the attacker registers MFA.
-    const vpn = ctx.hostileOrigin();
+    const vpn = ctx.hostileOrigin(victim.home.country);
     const regAt = ctx.dayAt(3, 22);
     registerRogueAuthenticator(ctx, victim, vpn, regAt, 3, "T1098.005");
     // Step 4: the next day, sign-ins pass MFA on the attacker's own phone.

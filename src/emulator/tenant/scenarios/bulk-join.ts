@@ -20,7 +20,7 @@ export const bulkJoin: ScenarioDefinition = {
   apply(ctx) {
     const victim = ctx.victim("an active user", (p) => p.persona === "staff" && !p.dormant && p.mfa !== null);
     ctx.compromised(victim);
-    const origin = ctx.hostileOrigin();
+    const origin = ctx.hostileOrigin(victim.home.country);
     const start = ctx.dayAt(2, 3);
     const token = ctx.attackerSignIn({
       at: start - 5 * MINUTE_MS,

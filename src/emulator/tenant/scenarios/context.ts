@@ -71,14 +71,15 @@ export class ScenarioContext {
   }
 
   /**
-   * `hourUtc` on the day `daysBefore` days before the end of the window (1 = the last day). Attacks
+   * About `hourUtc` on the day `daysBefore` days before the end of the window (1 = the last day). Attacks
    * span the last four days; a shorter window compresses that span proportionally, so the steps keep
    * their order and stay inside the window.
    */
   dayAt(daysBefore: number, hourUtc: number): number {
     const offset = daysBefore * DAY_MS - hourUtc * 3_600_000;
     const scale = Math.min(1, this.world.days / ATTACK_SPAN_DAYS);
-    return this.endMs - Math.round(offset * scale);
+    // Up to ten minutes of jitter: real attacks do not start on the hour (steps are hours apart).
+    return this.endMs - Math.round(offset * scale) + this.rng.int(10 * 60_000);
   }
 
   hasCandidate(filter: (p: Person) => boolean): boolean {
@@ -109,9 +110,9 @@ export class ScenarioContext {
     if (!this.truth.compromisedUsers.includes(p.user.id)) this.truth.compromisedUsers.push(p.user.id);
   }
 
-  /** An address on a hosting/VPN network, recorded as an indicator. */
-  hostileOrigin(network?: HostileNetwork): Origin {
-    const net = network ?? this.rng.pick(HOSTILE_NETWORKS);
+  /** An address on a hosting/VPN network (outside `notCountry`, the victim's), recorded as an indicator. */
+  hostileOrigin(notCountry?: string): Origin {
+    const net = this.rng.pick(HOSTILE_NETWORKS.filter((n: HostileNetwork) => n.city.country !== notCountry));
     const ip = randomIp(net.prefix, this.rng);
     this.indicator("ips", ip);
     if (!this.truth.indicators.asns.includes(net.asn)) this.truth.indicators.asns.push(net.asn);

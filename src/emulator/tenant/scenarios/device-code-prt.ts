@@ -22,7 +22,7 @@ export const deviceCodePrt: ScenarioDefinition = {
       (p) => p.persona === "staff" && !p.dormant && p.mfa === "push",
     );
     ctx.compromised(victim);
-    const origin = ctx.hostileOrigin();
+    const origin = ctx.hostileOrigin(victim.home.country);
     const at = ctx.dayAt(3, 14);
     // Step 1: the victim types the attacker's code at microsoft.com/devicelogin and completes MFA.
     const phish = ctx.attackerSignIn({

@@ -24,7 +24,7 @@ export const mfaFatigue: ScenarioDefinition = {
     const victim = ctx.victim("a user whose default method is Authenticator push", pushUser);
     const resisted = ctx.victim("a second push user", pushUser);
     ctx.compromised(victim);
-    const origin = ctx.hostileOrigin();
+    const origin = ctx.hostileOrigin(victim.home.country);
     const bomb = (target: typeof victim, start: number, prompts: number, step: number) => {
       for (let i = 0; i < prompts; i++) {
         const declined = i % 3 !== 2;

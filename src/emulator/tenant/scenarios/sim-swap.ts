@@ -38,7 +38,7 @@ export const simSwap: ScenarioDefinition = {
     const second = ctx.victim("a second user with a mobile phone method", smsUser);
     const third = ctx.victim("a third user with a mobile phone method", smsUser);
     for (const p of [swapped, second, third]) ctx.compromised(p);
-    const origin = ctx.hostileOrigin();
+    const origin = ctx.hostileOrigin(swapped.home.country);
     const attackerCity: City = { ...swapped.home, city: origin.city.city };
     const attackerNumber = phoneNumberFor(attackerCity, ctx.rng, ctx.world.usedPhoneNumbers);
     ctx.indicator("phoneNumbers", attackerNumber);
