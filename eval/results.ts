@@ -113,7 +113,7 @@ export function renderResults(input: {
     "",
     "## Per detection (all runs)",
     "",
-    "| detection | TP | FP | precision | malicious objects found |",
+    "| detection | TP | FP | precision | malicious objects it found first |",
     "|---|---|---|---|---|",
   );
   const tallies = perDetection(runs);
