@@ -1,9 +1,10 @@
+import os from "node:os";
 import type { GraphClient } from "../graph/client.js";
 import { GraphError } from "../graph/client.js";
 import type { AuthenticationMethod, Device } from "../graph/types.js";
 import { canonicalJson, sha256Hex } from "../journal/canonical.js";
 import type { Journal, JournalEntry } from "../journal/journal.js";
-import { readLiveFingerprints } from "./drift.js";
+import { type LiveTargets, readLiveFingerprints } from "./drift.js";
 import { saveForensics } from "./forensics.js";
 import { generatePassword } from "./password.js";
 import type { EvictionPlan, PlanStep, UserPlan } from "./plan.js";
@@ -113,9 +114,24 @@ export function planHash(plan: EvictionPlan): string {
 }
 
 export async function applyPlan(options: ApplyOptions): Promise<ApplySummary> {
-  const { plan, graph, journal, store } = options;
-  const now = options.now ?? (() => new Date());
-  const started = now();
+  // The lock comes first: the journal state this run acts on must not change under it.
+  const self = { host: os.hostname(), pid: process.pid };
+  const started = (options.now ?? (() => new Date()))();
+  const holder = options.store.acquireLock(options.plan.id, self, started, isProcessAlive);
+  if (holder) {
+    throw new ApplyRefusedError([
+      `another apply (plan ${holder.planId}, pid ${holder.pid} on ${holder.host}, since ${holder.acquiredAt}) is running on this case; wait for it to finish`,
+    ]);
+  }
+  try {
+    return await applyUnderLock(options, started);
+  } finally {
+    options.store.releaseLock(self);
+  }
+}
+
+async function applyUnderLock(options: ApplyOptions, started: Date): Promise<ApplySummary> {
+  const { plan, graph, journal } = options;
 
   // ── Whole-plan refusals, before any write ──
   const reasons: string[] = [];
@@ -159,6 +175,28 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplySummary> {
     );
   }
 
+  return runLocked(options, candidates, byStep, live, started, userFinished);
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function runLocked(
+  options: ApplyOptions,
+  candidates: UserPlan[],
+  byStep: Map<string, JournalEntry[]>,
+  live: Map<string, LiveTargets>,
+  started: Date,
+  userFinished: (user: UserPlan) => boolean,
+): Promise<ApplySummary> {
+  const { plan, journal, store } = options;
   store.recordPlan(plan, started);
   journal.append({
     actor: JOURNAL_ACTOR,

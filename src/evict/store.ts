@@ -22,7 +22,22 @@ const MIGRATIONS = [
      json TEXT NOT NULL,
      PRIMARY KEY (plan_id, object_kind, object_id)
    );`,
+  `CREATE TABLE evict_locks (
+     case_lock INTEGER PRIMARY KEY CHECK (case_lock = 1),
+     plan_id TEXT NOT NULL,
+     host TEXT NOT NULL,
+     pid INTEGER NOT NULL,
+     acquired_at TEXT NOT NULL
+   );`,
 ];
+
+/** Who holds the case's apply lock. */
+export interface ApplyLock {
+  planId: string;
+  host: string;
+  pid: number;
+  acquiredAt: string;
+}
 
 export interface ForensicRecord {
   planId: string;
@@ -38,6 +53,39 @@ export interface ForensicRecord {
 export class EvictStore {
   constructor(private readonly host: JournalHost) {
     host.ensureSchema("evict", MIGRATIONS);
+  }
+
+  /**
+   * One `apply` at a time per case: two concurrent runs would each see the other's steps as
+   * unfinished and could repeat a password rotation or a TAP. A lock left by a process that is gone
+   * (kill -9) on this host is taken over; a live one, or one held from another host, is reported.
+   */
+  acquireLock(
+    planId: string,
+    self: { host: string; pid: number },
+    at: Date,
+    isAlive: (pid: number) => boolean,
+  ): ApplyLock | undefined {
+    const db = this.host.db;
+    const take = db.transaction((): ApplyLock | undefined => {
+      const row = db
+        .prepare("SELECT plan_id, host, pid, acquired_at FROM evict_locks WHERE case_lock = 1")
+        .get() as { plan_id: string; host: string; pid: number; acquired_at: string } | undefined;
+      if (row && !(row.host === self.host && (row.pid === self.pid || !isAlive(row.pid)))) {
+        return { planId: row.plan_id, host: row.host, pid: row.pid, acquiredAt: row.acquired_at };
+      }
+      db.prepare(
+        "INSERT OR REPLACE INTO evict_locks (case_lock, plan_id, host, pid, acquired_at) VALUES (1, ?, ?, ?, ?)",
+      ).run(planId, self.host, self.pid, at.toISOString());
+      return undefined;
+    });
+    return take.immediate();
+  }
+
+  releaseLock(self: { host: string; pid: number }): void {
+    this.host.db
+      .prepare("DELETE FROM evict_locks WHERE case_lock = 1 AND host = ? AND pid = ?")
+      .run(self.host, self.pid);
   }
 
   recordPlan(plan: EvictionPlan, at: Date): void {

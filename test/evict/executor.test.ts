@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -362,5 +363,29 @@ describe("apply", () => {
       "POST /deviceManagement/managedDevices/md-1/retire",
     );
     expect(t.devices.some((d) => d.id === "d-ios")).toBe(false);
+  });
+
+  test("one apply per case: a live holder of the lock refuses the run, a dead one (kill -9) is taken over", async () => {
+    const t = tenant();
+    const plan = makePlan(t);
+    const graph = new FakeGraph(t, RESPONDER_APP.permissions);
+    const evictStore = new EvictStore(store);
+    const hold = (pid: number) =>
+      store.db
+        .prepare(
+          "INSERT OR REPLACE INTO evict_locks (case_lock, plan_id, host, pid, acquired_at) VALUES (1, 'other', ?, ?, ?)",
+        )
+        .run(os.hostname(), pid, new Date().toISOString());
+    hold(process.ppid);
+    await expect(applyPlan({ plan, graph, journal: new Journal(store), store: evictStore })).rejects.toThrow(
+      new RegExp(`another apply \\(plan other, pid ${process.ppid}`),
+    );
+    expect(graph.writes).toHaveLength(0);
+
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+    hold(gone);
+    const summary = await applyPlan({ plan, graph, journal: new Journal(store), store: evictStore });
+    expect(summary.counts.done).toBe(3);
+    expect(store.db.prepare("SELECT COUNT(*) FROM evict_locks").pluck().get()).toBe(0);
   });
 });
