@@ -1,5 +1,5 @@
 import type { GraphConnector } from "../graph/index.js";
-import type { CaseStore, Provenance } from "../store/index.js";
+import type { CaseStore, Provenance, RecordKind } from "../store/index.js";
 import type { ProgressReporter } from "./progress.js";
 
 /** Everything a stream collector needs; one per `collect` run. */
@@ -34,4 +34,11 @@ export interface PartOutcome {
 
 export function graphProvenance(endpoint: string): Extract<Provenance, { source: "graph" }> {
   return { source: "graph", collectedAt: new Date().toISOString(), endpoint };
+}
+
+/** The parent ids (users, devices, groups) a scoped kind currently has records for. */
+export function scopesOf(ctx: CollectContext, kind: RecordKind): Set<string> {
+  const scopes = new Set<string>();
+  for (const stored of ctx.store.iterate(kind)) if (stored.scope) scopes.add(stored.scope);
+  return scopes;
 }

@@ -1,5 +1,5 @@
 import type { Device, DirectoryObjectRef } from "../graph/types.js";
-import { type CollectContext, graphProvenance, type PartOutcome } from "./context.js";
+import { type CollectContext, graphProvenance, type PartOutcome, scopesOf } from "./context.js";
 import { DEVICE_FIELDS, REF_FIELDS } from "./fields.js";
 import { listAll } from "./list.js";
 import { runPart } from "./outcome.js";
@@ -46,6 +46,17 @@ export async function collectDevices(ctx: CollectContext): Promise<PartOutcome> 
           users.get(id) ?? [],
           graphProvenance("/devices/{id}/registeredUsers"),
         );
+      }
+      // Owners and users of devices that no longer exist go with them.
+      for (const [kind, relationship] of [
+        ["deviceOwners", "registeredOwners"],
+        ["deviceUsers", "registeredUsers"],
+      ] as const) {
+        for (const scope of scopesOf(ctx, kind)) {
+          if (!devices.has(scope)) {
+            ctx.store.replaceInventory(kind, scope, [], graphProvenance(`/devices/{id}/${relationship}`));
+          }
+        }
       }
       ctx.store.setCheckpoint("devices", { completedAt: provenance.collectedAt });
     });

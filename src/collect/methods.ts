@@ -1,6 +1,6 @@
 import { GraphError, type GraphRequest } from "../graph/index.js";
 import type { AuthenticationMethod, UserRegistrationDetails } from "../graph/types.js";
-import { type CollectContext, graphProvenance, type PartOutcome } from "./context.js";
+import { type CollectContext, graphProvenance, type PartOutcome, scopesOf } from "./context.js";
 import { outcomeFromError, runPart } from "./outcome.js";
 import { permissionGate } from "./preflight.js";
 import type { UserFeed } from "./user-feed.js";
@@ -102,8 +102,10 @@ export async function collectMethods(ctx: CollectContext, feed: UserFeed): Promi
     inFlight.add(task);
   };
   let pending: string[] = [];
+  const listed = new Set<string>();
   for await (const ids of feed) {
     seen += ids.length;
+    for (const id of ids) listed.add(id);
     if (feed.isClosed) ctx.progress.setTotal("methods", feed.count);
     const fresh = ids.filter((id) => !alreadyDone.has(id));
     ctx.progress.advance("methods", ids.length - fresh.length);
@@ -123,7 +125,16 @@ export async function collectMethods(ctx: CollectContext, feed: UserFeed): Promi
     ctx.progress.end("methods", "failed");
     return outcomeFromError("methods", "methods", failure, records);
   }
-  store.setCheckpoint(METHODS_CHECKPOINT, { completedAt: new Date().toISOString() });
+  store.transaction(() => {
+    // After a full pass over the whole tenant, methods of users who no longer exist go too.
+    if (!ctx.users && feed.complete && failures === 0) {
+      for (const scope of scopesOf(ctx, "methods")) {
+        if (!listed.has(scope))
+          store.replaceInventory("methods", scope, [], graphProvenance("/users/{id}/authentication/methods"));
+      }
+    }
+    store.setCheckpoint(METHODS_CHECKPOINT, { completedAt: new Date().toISOString() });
+  });
   ctx.progress.end("methods", `${records} methods of ${seen} users`);
   return {
     stream: "methods",

@@ -8,6 +8,8 @@ export class UserFeed implements AsyncIterable<string[]> {
   private wake: (() => void) | undefined;
   /** Ids pushed so far (the expected total once closed). */
   count = 0;
+  /** True once the feed holds every user in scope (the listing finished without error). */
+  complete = false;
 
   push(ids: string[]): void {
     if (ids.length === 0) return;
@@ -44,6 +46,7 @@ export class UserFeed implements AsyncIterable<string[]> {
   static of(ids: string[]): UserFeed {
     const feed = new UserFeed();
     feed.push(ids);
+    feed.complete = true;
     feed.close();
     return feed;
   }

@@ -70,6 +70,7 @@ async function listUsers(ctx: CollectContext, feed: UserFeed): Promise<PartOutco
     };
     ctx.store.setCheckpoint(USERS_CHECKPOINT, checkpoint);
   });
+  feed.complete = true;
   if (!ctx.users) ctx.client.budgets.setTenantSize(tenantSizeFor(users.length));
   ctx.progress.end("users", `${users.length} users`);
   return [

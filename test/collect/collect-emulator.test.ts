@@ -91,4 +91,31 @@ describe("collect against the emulator", () => {
       await client.close();
     }
   });
+
+  it("a re-collection drops what the tenant no longer has: a deleted user's methods, a deleted device's owners", async () => {
+    const emulator = await emulatorFor(testTenant());
+    const file = tmp.file("deletions.db");
+    try {
+      await collectInto(emulator, file);
+      const before = contentsOf(file);
+      const goneUser = tenant.users[0]!.id;
+      const goneDevice = tenant.devices[0]!.id;
+      expect(before.methods!.some((line) => line.startsWith(`${goneUser}/`))).toBe(true);
+      expect(before.deviceOwners!.some((line) => line.startsWith(`${goneDevice}/`))).toBe(true);
+      emulator.state.users.delete(goneUser);
+      const client = clientFor(emulator);
+      await client.request({ method: "DELETE", path: `/devices/${goneDevice}` });
+      await client.close();
+
+      await collectInto(emulator, file);
+      const after = contentsOf(file);
+      expect(after.users).toHaveLength(before.users!.length - 1);
+      expect(after.methods!.some((line) => line.startsWith(`${goneUser}/`))).toBe(false);
+      expect(after.devices).toHaveLength(before.devices!.length - 1);
+      expect(after.deviceOwners!.some((line) => line.startsWith(`${goneDevice}/`))).toBe(false);
+      expect(after.deviceUsers!.some((line) => line.startsWith(`${goneDevice}/`))).toBe(false);
+    } finally {
+      await emulator.close();
+    }
+  });
 });
