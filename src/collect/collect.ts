@@ -50,7 +50,7 @@ interface RunCheckpoint {
 /**
  * Collects the requested streams into the case, as fast as the budgets allow: streams that draw on
  * different Graph throttling scopes (directory, reports, Identity Protection/CA) run at the same
- * time; users come before methods, roles and policies before group members.
+ * time; methods follow the users listing page by page; roles and policies come before group members.
  *
  * A run that is interrupted (kill -9, a closed laptop) is resumed by the next invocation: the same
  * "as of" instant, finished streams skipped, unfinished ones continued from their checkpoints.
