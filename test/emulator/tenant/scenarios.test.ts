@@ -50,6 +50,9 @@ test("the catalogue lists the eight scenarios of issue #4 with techniques", () =
     expect(s.description.length).toBeGreaterThan(20);
     if (s.name !== "benign-noise") expect(s.techniques.length).toBeGreaterThan(0);
   }
+  expect(() => buildScenario("demo", { users: 20 })).toThrow(
+    "scenario demo needs at least 30 users (got 20)",
+  );
   expect(() => buildScenario("nope")).toThrow(UnknownScenarioError);
   expect(() => buildScenario("nope")).toThrow(/unknown scenario "nope"; known scenarios: apt29-dormant, /);
 });

@@ -15,7 +15,7 @@ export const adminPersistence: ScenarioDefinition = {
   description:
     "A compromised administrator adds methods to other users (Admin registered security info), including a Temporary Access Pass on a Global Administrator used to register the attacker's passkey.",
   techniques: ["T1078.004", "T1539", "T1098.005", "T1556.006"],
-  defaults: { users: 200, days: 30 },
+  defaults: { users: 200, days: 30, minUsers: 20 },
   apply(ctx) {
     const { doc } = ctx.world;
     const holds = (p: Person, role: string) =>

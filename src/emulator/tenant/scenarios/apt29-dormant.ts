@@ -14,7 +14,7 @@ export const apt29Dormant: ScenarioDefinition = {
   description:
     "Password spray from hosting IPs; a dormant account without MFA is taken over; the attacker registers an Authenticator from a new country and later signs in with it.",
   techniques: ["T1110.003", "T1078.004", "T1098.005", "T1556.006"],
-  defaults: { users: 200, days: 30 },
+  defaults: { users: 200, days: 30, minUsers: 20 },
   apply(ctx) {
     const victim = ctx.victim("a dormant account without MFA", (p) => p.dormant && p.mfa === null);
     ctx.compromised(victim);

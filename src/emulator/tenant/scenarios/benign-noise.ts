@@ -28,7 +28,7 @@ export const benignNoise: ScenarioDefinition = {
   description:
     "Only legitimate changes that look alarming (travel, new phone abroad, helpdesk TAP, consumer VPN, replaced security key, mis-tapped pushes, new laptop): every high-severity finding is a false positive.",
   techniques: [],
-  defaults: { users: 200, days: 30 },
+  defaults: { users: 200, days: 30, minUsers: 20 },
   apply(ctx) {
     const active = (p: Person) => p.persona === "staff" && !p.dormant && p.mfa === "push";
     // A traveller buys a new phone abroad and moves Authenticator to it.

@@ -16,7 +16,7 @@ export const bulkJoin: ScenarioDefinition = {
   description:
     "ROADtools-style bulk registration of devices with tool-default names and OS versions, and a bulk-enrolment (package_*) account joining more devices.",
   techniques: ["T1098.005", "T1136.003", "T1499"],
-  defaults: { users: 200, days: 30 },
+  defaults: { users: 200, days: 30, minUsers: 20 },
   apply(ctx) {
     const victim = ctx.victim("an active user", (p) => p.persona === "staff" && !p.dormant && p.mfa !== null);
     ctx.compromised(victim);

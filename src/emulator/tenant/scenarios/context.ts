@@ -29,7 +29,8 @@ export interface ScenarioInfo {
 }
 
 export interface ScenarioDefinition extends ScenarioInfo {
-  defaults: { users: number; days: number };
+  /** Default size, and the smallest tenant the scenario can always find its victims in. */
+  defaults: { users: number; days: number; minUsers: number };
   /** Optional: adjusts people before their history is generated (names, UPNs). */
   prepare?: (world: World) => void;
   apply: (ctx: ScenarioContext) => void;

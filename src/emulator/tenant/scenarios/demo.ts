@@ -60,7 +60,7 @@ export const demo: ScenarioDefinition = {
   description:
     "A ~200-user tenant combining apt29-dormant, sim-swap, mfa-fatigue, device-code-prt and admin-persistence with benign noise and hostile strings (HTML, apostrophe UPN, non-ASCII, very long device name).",
   techniques: [...new Set(DEMO_PARTS.flatMap((s) => s.techniques))],
-  defaults: { users: 200, days: 30 },
+  defaults: { users: 200, days: 30, minUsers: 30 },
   prepare: prepareHostileStrings,
   apply() {
     // Composite: buildScenario runs each part in DEMO_PARTS with its own context.

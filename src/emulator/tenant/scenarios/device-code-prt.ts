@@ -15,7 +15,7 @@ export const deviceCodePrt: ScenarioDefinition = {
   description:
     "Device-code phishing to the Microsoft Authentication Broker, a device registered through the Device Registration Service, then primary-refresh-token sign-ins from it.",
   techniques: ["T1566.002", "T1528", "T1098.005", "T1550.001"],
-  defaults: { users: 200, days: 30 },
+  defaults: { users: 200, days: 30, minUsers: 20 },
   apply(ctx) {
     const victim = ctx.victim(
       "an active user with MFA",

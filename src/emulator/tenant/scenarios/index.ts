@@ -57,6 +57,11 @@ export function buildScenario(
   const def = SCENARIOS.find((s) => s.name === name);
   if (!def) throw new UnknownScenarioError(name);
   const seed = options.seed ?? DEFAULT_SEED;
+  if (options.users !== undefined && options.users < def.defaults.minUsers) {
+    throw new RangeError(
+      `scenario ${name} needs at least ${def.defaults.minUsers} users (got ${options.users})`,
+    );
+  }
   const world = generateWorld({
     users: options.users ?? def.defaults.users,
     days: options.days ?? def.defaults.days,

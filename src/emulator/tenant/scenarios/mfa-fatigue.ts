@@ -17,7 +17,7 @@ export const mfaFatigue: ScenarioDefinition = {
   description:
     "Bursts of push denials then an accepted push from the attacker's address, followed by a new method registered by the attacker; a second target declines and reports fraud.",
   techniques: ["T1621", "T1078.004", "T1098.005"],
-  defaults: { users: 200, days: 30 },
+  defaults: { users: 200, days: 30, minUsers: 20 },
   apply(ctx) {
     const pushUser = (p: { persona: string; dormant: boolean; mfa: string | null }) =>
       p.persona === "staff" && !p.dormant && p.mfa === "push";

@@ -16,7 +16,7 @@ export const simSwap: ScenarioDefinition = {
   description:
     "A victim's number is ported to an attacker SIM (SMS password reset, SMS sign-ins from a new place); the attacker's own number is added to several users.",
   techniques: ["T1111", "T1098.005", "T1556.006"],
-  defaults: { users: 200, days: 30 },
+  defaults: { users: 200, days: 30, minUsers: 20 },
   apply(ctx) {
     // One pass over the methods: a per-person scan would be quadratic in a 50,000-user tenant.
     const mobile = new Set<string>();
