@@ -1,5 +1,5 @@
-import type { GroundTruth, MaliciousItem } from "../src/emulator/tenant/ground-truth.js";
 import type { Finding, Severity } from "../src/detect/finding.js";
+import type { GroundTruth, MaliciousItem } from "../src/emulator/tenant/ground-truth.js";
 
 /**
  * Scoring one detection run against a scenario's ground truth.
@@ -73,7 +73,11 @@ function itemKey(item: MaliciousItem | { id: string; kind: string; userId?: stri
   return undefined;
 }
 
-export function scoreRun(findings: readonly Finding[], truth: GroundTruth, benignScenario: boolean): RunScore {
+export function scoreRun(
+  findings: readonly Finding[],
+  truth: GroundTruth,
+  benignScenario: boolean,
+): RunScore {
   const malicious = new Map<string, MaliciousItem>();
   for (const item of truth.malicious) {
     const key = itemKey(item);

@@ -69,7 +69,7 @@ export class DetectContext {
   readonly signInCoverageStart: number | undefined;
   private readonly baselines = new Map<string, Baseline>();
   /** Every sign-in time, sorted: where the sign-in log has coverage at all. */
-  private readonly allSignInTimes: number[];
+  private readonly allSignInTimes: Float64Array;
 
   constructor(
     readonly snapshot: CaseSnapshot,
@@ -79,32 +79,48 @@ export class DetectContext {
       this.usersById.set(user.id, user);
       this.userIdByUpn.set(user.userPrincipalName.toLowerCase(), user.id);
     }
+    // Registrations first (audits and inventory are small): their accounts are the ones whose
+    // whole sign-in history detection reads. Every other account's sign-ins are only looked at for
+    // failures, in the same single pass.
+    let auditStart = Number.POSITIVE_INFINITY;
+    for (const audit of snapshot.audits) {
+      auditStart = Math.min(auditStart, toMs(audit.activityDateTime) ?? auditStart);
+    }
+    this.auditCoverageStart = auditStart === Number.POSITIVE_INFINITY ? undefined : auditStart;
+    const extract = (windowStart: number) =>
+      extractRegistrations(snapshot, {
+        windowStart,
+        responderAppIds: new Set(config.responderAppIds),
+        companionWindowMs: config.thresholds.companionWindowMinutes * MINUTE,
+        userIdByUpn: this.userIdByUpn,
+      });
+    let events = extract(this.auditCoverageStart ?? Number.NEGATIVE_INFINITY);
+    const wanted = involvedUsers(events);
+
+    const signIns = snapshot.signIns;
+    const times = new Float64Array(signIns.length).fill(Number.NaN);
     let coverage = Number.POSITIVE_INFINITY;
     const failuresByIp = new Map<string, { time: number; userId: string }[]>();
-    const allTimes: number[] = [];
     let order: "ascending" | "descending" | "mixed" | undefined;
     let previous = Number.NaN;
-    for (const signIn of snapshot.signIns) {
+    for (let i = 0; i < signIns.length; i++) {
+      const signIn = signIns[i]!;
       const time = toMs(signIn.createdDateTime);
       if (time === undefined) continue;
+      times[i] = time;
       if (time !== previous && !Number.isNaN(previous)) {
         const step = time > previous ? "ascending" : "descending";
         order = order === undefined || order === step ? step : "mixed";
       }
       previous = time;
-      coverage = Math.min(coverage, time);
-      allTimes.push(time);
+      if (time < coverage) coverage = time;
       const userId = signIn.userId || this.userIdByUpn.get(signIn.userPrincipalName?.toLowerCase() ?? "");
       if (!userId) continue;
-      const log = this.logs.get(userId);
-      if (log) {
-        log.times.push(time);
-        log.records.push(signIn);
-      } else this.logs.set(userId, { times: [time], records: [signIn] });
-      const ip = signIn.ipAddress;
+      if (wanted.has(userId)) this.append(userId, time, signIn);
       // Failures are rare: classify them here, once, so no detection re-reads every sign-in.
       const code = errorCode(signIn);
       if (code === 0) continue;
+      const ip = signIn.ipAddress;
       if (code === 50126 && ip) {
         const failures = failuresByIp.get(ip);
         if (failures) failures.push({ time, userId });
@@ -118,21 +134,43 @@ export class DetectContext {
       if (isFraudReport(signIn)) this.fraudSignIns.push({ time, signIn, userId });
     }
     this.signInCoverageStart = coverage === Number.POSITIVE_INFINITY ? undefined : coverage;
+
+    // Sign-ins older than the first audit can date inventory objects too: extract again then.
+    if (coverage < auditStart) events = extract(coverage);
+    this.events = events;
+    // Accounts found only now (prompt bombing, fraud reports, registrations dated by sign-ins):
+    // a second pass over the already-parsed times collects their history.
+    const later = new Set<string>();
+    for (const userId of [...involvedUsers(events), ...this.mfaFailuresByUser.keys()]) {
+      if (!wanted.has(userId)) later.add(userId);
+    }
+    for (const { userId } of this.fraudSignIns) if (!wanted.has(userId)) later.add(userId);
+    if (later.size > 0) {
+      for (let i = 0; i < signIns.length; i++) {
+        const signIn = signIns[i]!;
+        const time = times[i]!;
+        if (Number.isNaN(time)) continue;
+        const userId = signIn.userId || this.userIdByUpn.get(signIn.userPrincipalName?.toLowerCase() ?? "");
+        if (userId && later.has(userId)) this.append(userId, time, signIn);
+      }
+    }
+
     // Exports and collections come time-ordered (Graph: newest first); re-sort only when they are not.
     for (const log of this.logs.values()) {
       if (order === "descending") {
         log.times.reverse();
         log.records.reverse();
       } else if (order === "mixed") {
-        const index = log.times.map((_, i) => i).sort((a, b) => log.times[a]! - log.times[b]!);
+        const index = log.times.map((_, i) => i).sort((x, y) => log.times[x]! - log.times[y]!);
         log.times = index.map((i) => log.times[i]!);
         log.records = index.map((i) => log.records[i]!);
       }
     }
-    for (const list of this.mfaFailuresByUser.values()) list.sort((a, b) => a.time - b.time);
-    if (order === "descending") allTimes.reverse();
-    else if (order === "mixed") allTimes.sort((a, b) => a - b);
-    this.allSignInTimes = allTimes;
+    for (const list of this.mfaFailuresByUser.values()) list.sort((x, y) => x.time - y.time);
+    const sorted = times.filter((time) => !Number.isNaN(time));
+    if (order === "descending") sorted.reverse();
+    else if (order === "mixed") sorted.sort();
+    this.allSignInTimes = sorted;
     this.findSprayIps(failuresByIp);
 
     for (const risk of snapshot.riskDetections) {
@@ -152,19 +190,14 @@ export class DetectContext {
         if (range) this.trustedRanges.push({ name: location.displayName ?? location.id, range });
       }
     }
-    let auditStart = Number.POSITIVE_INFINITY;
-    for (const audit of snapshot.audits)
-      auditStart = Math.min(auditStart, toMs(audit.activityDateTime) ?? auditStart);
-    this.auditCoverageStart = auditStart === Number.POSITIVE_INFINITY ? undefined : auditStart;
-    const starts = [this.auditCoverageStart, this.signInCoverageStart].filter(
-      (t): t is number => t !== undefined,
-    );
-    this.events = extractRegistrations(snapshot, {
-      windowStart: starts.length ? Math.min(...starts) : Number.NEGATIVE_INFINITY,
-      responderAppIds: new Set(config.responderAppIds),
-      companionWindowMs: config.thresholds.companionWindowMinutes * MINUTE,
-      userIdByUpn: this.userIdByUpn,
-    });
+  }
+
+  private append(userId: string, time: number, signIn: SignIn): void {
+    const log = this.logs.get(userId);
+    if (log) {
+      log.times.push(time);
+      log.records.push(signIn);
+    } else this.logs.set(userId, { times: [time], records: [signIn] });
   }
 
   get thresholds() {
@@ -384,18 +417,27 @@ export class DetectContext {
     if (this.sprayIps.size === 0) return;
     const succeeded = new Map<string, Set<string>>();
     for (const ip of this.sprayIps.keys()) succeeded.set(ip, new Set());
-    for (const [userId, log] of this.logs) {
-      for (let i = 0; i < log.records.length; i++) {
-        const signIn = log.records[i]!;
-        const users = signIn.ipAddress ? succeeded.get(signIn.ipAddress) : undefined;
-        if (users && isSuccess(signIn)) users.add(userId);
-      }
+    // Only when candidates exist: one look at each sign-in's address.
+    for (const signIn of this.snapshot.signIns) {
+      const users = signIn.ipAddress ? succeeded.get(signIn.ipAddress) : undefined;
+      if (users && isSuccess(signIn)) users.add(signIn.userId);
     }
     for (const [ip, users] of succeeded) {
       const failed = new Set(failuresByIp.get(ip)?.map((failure) => failure.userId));
       if (failed.size < 2 * users.size) this.sprayIps.delete(ip);
     }
   }
+}
+
+/** Accounts whose history detection reads: each registration's account and whoever performed it. */
+function involvedUsers(events: ExtractedEvents): Set<string> {
+  const users = new Set<string>();
+  for (const registration of [...events.methods, ...events.devices]) {
+    users.add(registration.userId);
+    if (registration.initiator.userId) users.add(registration.initiator.userId);
+  }
+  for (const report of events.fraudReports) users.add(report.userId);
+  return users;
 }
 
 function placeFromSignIn(signIn: SignIn): IpPlace {

@@ -48,7 +48,7 @@ export function toIso(ms: number): string {
 }
 
 /** Index of the first element whose time is >= `time` in an array sorted by time. */
-export function lowerBound<T>(sorted: readonly T[], time: number, timeOf: (item: T) => number): number {
+export function lowerBound<T>(sorted: ArrayLike<T>, time: number, timeOf: (item: T) => number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
