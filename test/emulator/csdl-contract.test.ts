@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Route } from "../../src/emulator/http/router.js";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.js";
+import { DEVICE_PROPERTIES, USER_PROPERTIES } from "../../src/emulator/odata/properties.js";
 import { buildRouter } from "../../src/emulator/routes/index.js";
 import { type Graph, graphAs, tokenFor } from "../support/emulator-client.js";
-import { type CsdlModel, checkValue, loadCsdl } from "../support/emulator-csdl.js";
+import { type CsdlModel, checkValue, loadCsdl, propertyNames } from "../support/emulator-csdl.js";
 import { sharedPresent } from "../support/emulator-permissions.js";
 import { DEVICES, RESPONDER, tinyTenant, USERS } from "../support/emulator-tenant.js";
 
@@ -212,6 +213,14 @@ describe("Graph v1.0 CSDL contract", () => {
     async () => {
       const { problems } = await contractProblems(generated, generatedGraph);
       expect(problems).toEqual([]);
+    },
+  );
+
+  test.skipIf(!sharedPresent)(
+    `${notRun}the $select allow-lists equal the CSDL's user and device properties`,
+    () => {
+      expect([...USER_PROPERTIES].sort()).toEqual(propertyNames(model, "user"));
+      expect([...DEVICE_PROPERTIES].sort()).toEqual(propertyNames(model, "device"));
     },
   );
 });

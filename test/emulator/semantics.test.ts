@@ -437,6 +437,15 @@ describe("tenant loading", () => {
 });
 
 describe("unsupported query options", () => {
+  test("$select of a property the type does not have is a 400", async () => {
+    const r = await graph("GET", "/v1.0/users?$select=id,favouriteColour");
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toBe(
+      "Could not find a property named 'favouriteColour' on type 'microsoft.graph.user'.",
+    );
+    expect((await graph("GET", `/v1.0/devices/${DEVICES.bobLaptop}?$select=nope`)).status).toBe(400);
+  });
+
   test("$skip and $search are refused, not ignored", async () => {
     expect((await graph("GET", "/v1.0/users?$skip=2")).status).toBe(400);
     const search = await graph(

@@ -177,3 +177,16 @@ export function checkValue(model: CsdlModel, typeName: string, value: unknown, w
   }
   return problems;
 }
+
+/** Property and navigation names of a type and its bases, sorted. */
+export function propertyNames(model: CsdlModel, typeName: string): string[] {
+  const names = new Set<string>();
+  let current: string | undefined = typeName;
+  while (current) {
+    const type = model.structured.get(current);
+    if (!type) break;
+    for (const name of [...type.properties.keys(), ...type.navigation.keys()]) names.add(name);
+    current = type.base;
+  }
+  return [...names].sort();
+}

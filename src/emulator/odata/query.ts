@@ -20,6 +20,8 @@ export interface ListSpec<T> {
   pageCap?: number;
   /** Directory-object collections: `ne`/`not`/`endswith` and `$count` need ConsistencyLevel + `$count=true`. */
   directory?: boolean;
+  /** CSDL names of the entity: `$select` of anything else is a 400 (when given). */
+  properties?: ReadonlySet<string>;
   /** Properties returned when the caller sends no `$select`. */
   defaultSelect?: readonly string[];
   /** `$expand` names this endpoint supports, with the values they expand to. */
@@ -192,9 +194,21 @@ function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
+function checkSelect<T>(select: readonly string[] | undefined, spec: ListSpec<T>): void {
+  if (!select || !spec.properties) return;
+  const unknown = select.find((name) => !spec.properties!.has(name));
+  if (unknown !== undefined) {
+    throw badRequest(
+      `Could not find a property named '${unknown}' on type 'microsoft.graph.${lowerFirst(spec.entityName)}'.`,
+    );
+  }
+}
+
 export function shapeItem<T>(ctx: RouteContext, item: T, spec: ListSpec<T>): Record<string, unknown> {
   const projected = spec.project ? spec.project(item) : (item as Record<string, unknown>);
-  const shaped = selectProperties(projected, parseSelect(ctx) ?? spec.defaultSelect);
+  const select = parseSelect(ctx);
+  checkSelect(select, spec);
+  const shaped = selectProperties(projected, select ?? spec.defaultSelect);
   expandItem(ctx, item, shaped, spec);
   return shaped;
 }
@@ -219,6 +233,7 @@ export function listResponse<T>(ctx: RouteContext, items: T[], spec: ListSpec<T>
   if (wantsCount && spec.directory && ctx.req.headers.consistencylevel?.toLowerCase() !== "eventual") {
     throw badRequest("$count is not currently supported.");
   }
+  checkSelect(parseSelect(ctx), spec);
   const top = Math.min(pageSize(ctx, spec), spec.pageCap ?? Number.POSITIVE_INFINITY);
   const skiptoken = ctx.req.query.get("$skiptoken");
   const offset = skiptoken ? decodeSkipToken(skiptoken) : 0;

@@ -1,6 +1,7 @@
 import { badRequest, GraphHttpError } from "../http/errors.js";
 import type { RouteSpec } from "../http/router.js";
 import type { RouteContext } from "../http/types.js";
+import { DEVICE_PROPERTIES } from "../odata/properties.js";
 import { itemResponse, type ListSpec, listResponse } from "../odata/query.js";
 import { coreDirectoryChanges } from "../state/audit.js";
 import type { TenantDevice } from "../tenant/schema.js";
@@ -36,6 +37,8 @@ function refs(ctx: RouteContext, ids: string[]): Record<string, unknown>[] {
   return ids.map((id) => userRef(ctx, id)).filter((r): r is Record<string, unknown> => r !== undefined);
 }
 
+const DEVICE_PROPERTY_SET: ReadonlySet<string> = new Set(DEVICE_PROPERTIES);
+
 function deviceSpec(ctx: RouteContext): ListSpec<TenantDevice> {
   return {
     entityName: "Device",
@@ -44,6 +47,7 @@ function deviceSpec(ctx: RouteContext): ListSpec<TenantDevice> {
     defaultTop: 100,
     maxTop: 999,
     project: deviceObject,
+    properties: DEVICE_PROPERTY_SET,
     filter: {
       id: ["eq", "ne", "in"],
       deviceId: ["eq", "ne", "in", "startswith"],

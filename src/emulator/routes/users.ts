@@ -1,6 +1,7 @@
 import { badRequest, GraphHttpError, insufficientPrivileges } from "../http/errors.js";
 import type { RouteSpec } from "../http/router.js";
 import type { RouteContext } from "../http/types.js";
+import { USER_PROPERTIES } from "../odata/properties.js";
 import { itemResponse, type ListSpec, listResponse, parseSelect } from "../odata/query.js";
 import { coreDirectoryChanges } from "../state/audit.js";
 import { ROLES_FOR_ADMIN_TARGETS, ROLES_FOR_PASSWORD_RESET } from "../state/well-known.js";
@@ -48,6 +49,7 @@ const userSpec: ListSpec<TenantUser> = {
   defaultTop: 100,
   maxTop: 999,
   defaultSelect: DEFAULT_USER_PROPERTIES,
+  properties: new Set(USER_PROPERTIES),
   project: userObject,
   filter: {
     id: ["eq", "ne", "in"],
