@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { AppIdentity, TargetResource } from "../../graph/types.js";
-import { badRequest, GraphHttpError, insufficientPrivileges, notFound } from "../http/errors.js";
+import { badRequest, insufficientPrivileges, notFound } from "../http/errors.js";
 import type { RouteContext } from "../http/types.js";
 import type { TenantDevice, TenantUser } from "../tenant/schema.js";
 
@@ -65,17 +65,8 @@ export function requireDirectoryRole(ctx: RouteContext, anyOf: readonly string[]
 
 export const noContent = { status: 204 } as const;
 
-/** A stable GUID-shaped id derived from text (directory-role object ids, new method ids in tests). */
+/** A stable GUID-shaped id derived from text (directory-role, role-assignment and managed-device ids). */
 export function derivedId(text: string): string {
   const hex = createHash("sha1").update(text).digest("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-export function methodNotAllowed(message: string): GraphHttpError {
-  return new GraphHttpError(405, "Request_BadRequest", message);
-}
-
-/** Graph's own "readonly property" answer for writes that touch properties the caller may not set. */
-export function readOnlyProperty(name: string, entity: string): GraphHttpError {
-  return badRequest(`Property '${name}' is read-only and cannot be set on '${entity}'.`);
 }
