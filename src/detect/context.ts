@@ -99,6 +99,8 @@ export class DetectContext {
 
     const signIns = snapshot.signIns;
     const times = new Float64Array(signIns.length).fill(Number.NaN);
+    // Each record's account, kept so a second pass never has to touch the records again.
+    const owners: (string | undefined)[] = new Array(signIns.length);
     let coverage = Number.POSITIVE_INFINITY;
     const failuresByIp = new Map<string, { time: number; userId: string }[]>();
     let order: "ascending" | "descending" | "mixed" | undefined;
@@ -116,6 +118,7 @@ export class DetectContext {
       if (time < coverage) coverage = time;
       const userId = signIn.userId || this.userIdByUpn.get(signIn.userPrincipalName?.toLowerCase() ?? "");
       if (!userId) continue;
+      owners[i] = userId;
       if (wanted.has(userId)) this.append(userId, time, signIn);
       // Failures are rare: classify them here, once, so no detection re-reads every sign-in.
       const code = errorCode(signIn);
@@ -126,11 +129,11 @@ export class DetectContext {
         if (failures) failures.push({ time, userId });
         else failuresByIp.set(ip, [{ time, userId }]);
       }
-      if (isMfaFailure(signIn)) {
-        const failures = this.mfaFailuresByUser.get(userId);
-        if (failures) failures.push({ time, signIn });
-        else this.mfaFailuresByUser.set(userId, [{ time, signIn }]);
-      }
+      if (code === 50126 || !isMfaFailure(signIn)) continue;
+      const failures = this.mfaFailuresByUser.get(userId);
+      if (failures) failures.push({ time, signIn });
+      else this.mfaFailuresByUser.set(userId, [{ time, signIn }]);
+      // A fraud report is a denied prompt with the fraud reason.
       if (isFraudReport(signIn)) this.fraudSignIns.push({ time, signIn, userId });
     }
     this.signInCoverageStart = coverage === Number.POSITIVE_INFINITY ? undefined : coverage;
@@ -141,17 +144,20 @@ export class DetectContext {
     // Accounts found only now (prompt bombing, fraud reports, registrations dated by sign-ins):
     // a second pass over the already-parsed times collects their history.
     const later = new Set<string>();
-    for (const userId of [...involvedUsers(events), ...this.mfaFailuresByUser.keys()]) {
-      if (!wanted.has(userId)) later.add(userId);
+    // Fatigue needs a burst: accounts with fewer failed prompts than the smallest burst are skipped.
+    const burst = Math.min(
+      config.thresholds.fatigueMinFailures,
+      config.thresholds.fatigueUnfamiliarMinFailures,
+    );
+    for (const [userId, failures] of this.mfaFailuresByUser) {
+      if (failures.length >= burst && !wanted.has(userId)) later.add(userId);
     }
+    for (const userId of involvedUsers(events)) if (!wanted.has(userId)) later.add(userId);
     for (const { userId } of this.fraudSignIns) if (!wanted.has(userId)) later.add(userId);
     if (later.size > 0) {
       for (let i = 0; i < signIns.length; i++) {
-        const signIn = signIns[i]!;
-        const time = times[i]!;
-        if (Number.isNaN(time)) continue;
-        const userId = signIn.userId || this.userIdByUpn.get(signIn.userPrincipalName?.toLowerCase() ?? "");
-        if (userId && later.has(userId)) this.append(userId, time, signIn);
+        const userId = owners[i];
+        if (userId !== undefined && later.has(userId)) this.append(userId, times[i]!, signIns[i]!);
       }
     }
 
@@ -167,7 +173,9 @@ export class DetectContext {
       }
     }
     for (const list of this.mfaFailuresByUser.values()) list.sort((x, y) => x.time - y.time);
-    const sorted = times.filter((time) => !Number.isNaN(time));
+    let valid = 0;
+    for (let i = 0; i < times.length; i++) if (!Number.isNaN(times[i]!)) times[valid++] = times[i]!;
+    const sorted = times.subarray(0, valid);
     if (order === "descending") sorted.reverse();
     else if (order === "mixed") sorted.sort();
     this.allSignInTimes = sorted;

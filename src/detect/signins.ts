@@ -18,27 +18,35 @@ export function isSuccess(signIn: SignIn): boolean {
   return errorCode(signIn) === 0;
 }
 
-function stepTexts(signIn: SignIn): string[] {
-  const out: string[] = [];
-  if (signIn.status?.additionalDetails) out.push(signIn.status.additionalDetails);
-  if (signIn.status?.failureReason) out.push(signIn.status.failureReason);
-  for (const step of signIn.authenticationDetails ?? []) {
-    if (step.authenticationStepResultDetail) out.push(step.authenticationStepResultDetail);
+/** Whether the status or an authentication step says this (no allocation: runs on every failure). */
+function mentions(signIn: SignIn, pattern: RegExp): boolean {
+  const status = signIn.status;
+  if (status?.additionalDetails && pattern.test(status.additionalDetails)) return true;
+  if (status?.failureReason && pattern.test(status.failureReason)) return true;
+  const steps = signIn.authenticationDetails;
+  if (steps) {
+    for (const step of steps) {
+      if (step.authenticationStepResultDetail && pattern.test(step.authenticationStepResultDetail))
+        return true;
+    }
   }
-  return out;
+  return false;
 }
+
+const MFA_DENIED = /mfa denied|did not respond|declined the authentication/i;
+const FRAUD = /reported fraud|fraud reported|suspicious activity/i;
 
 /** A denied, ignored or failed MFA prompt (500121 and the "MFA denied" step results). */
 export function isMfaFailure(signIn: SignIn): boolean {
-  if (errorCode(signIn) === 500121) return true;
-  return stepTexts(signIn).some((text) =>
-    /mfa denied|did not respond|declined the authentication/i.test(text),
-  );
+  const code = errorCode(signIn);
+  if (code === 500121) return true;
+  // A successful sign-in is never a failed prompt; only failures need their texts read.
+  return code !== 0 && mentions(signIn, MFA_DENIED);
 }
 
-/** The user pressed "report fraud" / "No, it's not me" on the prompt. */
+/** The user pressed "report fraud" / "No, it's not me" on the prompt (a failed sign-in). */
 export function isFraudReport(signIn: SignIn): boolean {
-  return stepTexts(signIn).some((text) => /reported fraud|fraud reported|suspicious activity/i.test(text));
+  return errorCode(signIn) !== 0 && mentions(signIn, FRAUD);
 }
 
 const RISKY = new Set(["medium", "high"]);
