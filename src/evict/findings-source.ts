@@ -1,11 +1,15 @@
 import fs from "node:fs";
 import { detect } from "../detect/engine.js";
 import type { Finding, Triage } from "../detect/finding.js";
+import { loadFindings, loadTriage } from "../detect/persist.js";
 import type { CaseSnapshot } from "../store/snapshot.js";
+import type { CaseStore } from "../store/types.js";
 
 /**
  * Where the planner's findings come from: a findings file (`detect --json` output: an array or an
- * object with `findings` and optional `triage`) or, by default, a fresh detection run over the case.
+ * object with `findings` and optional `triage`); the findings `detect` stored in the case, with the
+ * responders' verdicts (so a finding triaged false positive in the console is never planned); or,
+ * when detect has not been run on the case, a fresh detection run.
  */
 export class FindingsFileError extends Error {
   override name = "FindingsFileError";
@@ -56,4 +60,15 @@ export function readFindingsFile(file: string): FindingsInput {
 export function detectFindings(snapshot: CaseSnapshot, responderAppIds: readonly string[]): FindingsInput {
   const result = detect(snapshot, { responderAppIds });
   return { findings: result.findings, triage: [], source: "detection run over the case" };
+}
+
+/** The case's stored findings and verdicts, or undefined when `detect` has not been run on it. */
+export function storedFindings(store: CaseStore): FindingsInput | undefined {
+  const stored = loadFindings(store);
+  if (stored.length === 0) return undefined;
+  return {
+    findings: stored.map((s) => s.finding),
+    triage: loadTriage(store),
+    source: "findings stored by detect, with their triage verdicts",
+  };
 }

@@ -7,7 +7,7 @@ import { Journal } from "../journal/journal.js";
 import { openCase } from "../store/index.js";
 import { readAppAccess } from "./app-access.js";
 import { type ApplyEvent, ApplyRefusedError, type ApplySummary, applyPlan } from "./executor.js";
-import { detectFindings, readFindingsFile } from "./findings-source.js";
+import { detectFindings, readFindingsFile, storedFindings } from "./findings-source.js";
 import { type EvictionPlan, PlanFormatError, parsePlan } from "./plan.js";
 import { buildPlan } from "./planner.js";
 import { renderDryRun, renderPlan, renderSummary, renderVerification } from "./render.js";
@@ -82,7 +82,7 @@ export async function planCommand(
     }
     const input = options.findingsFile
       ? readFindingsFile(options.findingsFile)
-      : detectFindings(snapshot, appId ? [appId] : []);
+      : (storedFindings(store) ?? detectFindings(snapshot, appId ? [appId] : []));
     const plan = buildPlan({
       id: randomUUID(),
       now: options.now ?? new Date(),
