@@ -36,8 +36,9 @@ export interface BudgetLimits {
 export function defaultLimits(size: TenantSize = "S"): BudgetLimits {
   return {
     directory: { capacity: DIRECTORY_RESOURCE_UNITS[size], windowMs: 10_000 },
-    writes: { capacity: 3_000, windowMs: 150_000 },
-    deviceWrites: { capacity: 3_000, windowMs: 150_000 },
+    // Write quotas are token buckets (graph-entra.md §11.2): a burst of 3,000, then 20 a second.
+    writes: { capacity: 3_000, windowMs: 150_000, refill: "bucket" },
+    deviceWrites: { capacity: 3_000, windowMs: 150_000, refill: "bucket" },
     reports: { capacity: 5, windowMs: 10_000 },
     protection: { capacity: 1, windowMs: 1_000 },
   };

@@ -4,6 +4,12 @@ export interface WindowLimit {
   /** Units allowed in any window (requests, resource units, writes…). */
   capacity: number;
   windowMs: number;
+  /**
+   * How a released unit's room comes back: "window" (default) — all at once, `windowMs` after the
+   * answer; "bucket" — as a token bucket refills, `capacity / windowMs` units per ms from the
+   * answer on (Graph's identity-and-access quotas are documented as token buckets).
+   */
+  refill?: "window" | "bucket";
 }
 
 /** A granted share of a budget; `release()` when the response (or the failure) is back. */
@@ -26,6 +32,8 @@ export class WindowBudget {
   private readonly completed: { time: number; cost: number }[] = [];
   private head = 0;
   private completedCost = 0;
+  /** Bucket mode: when `completedCost` (the answered units not yet refilled) was last settled. */
+  private settledAt = 0;
   private pendingCost = 0;
   private pausedUntil = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -43,6 +51,7 @@ export class WindowBudget {
   }
 
   setLimit(limit: WindowLimit): void {
+    this.prune();
     this.limit = limit;
     this.wake?.();
   }
@@ -113,15 +122,26 @@ export class WindowBudget {
         if (released) return;
         released = true;
         this.pendingCost -= cost;
-        this.completed.push({ time: this.now(), cost });
+        if (this.isBucket()) this.prune();
+        else this.completed.push({ time: this.now(), cost });
         this.completedCost += cost;
         this.wake?.();
       },
     };
   }
 
+  private isBucket(): boolean {
+    return this.limit.refill === "bucket";
+  }
+
   /** Milliseconds until completed units worth `needed` have left the window, if they can. */
   private timeUntilFreed(needed: number, now: number): number | undefined {
+    if (this.isBucket()) {
+      // Only answered units refill; what is still in flight frees nothing until released.
+      return this.completedCost >= needed
+        ? Math.max(1, Math.ceil((needed * this.limit.windowMs) / this.limit.capacity))
+        : undefined;
+    }
     let freed = 0;
     for (let index = this.head; index < this.completed.length; index++) {
       const event = this.completed[index]!;
@@ -132,6 +152,13 @@ export class WindowBudget {
   }
 
   private prune(): void {
+    if (this.isBucket()) {
+      const now = this.now();
+      const refilled = ((now - this.settledAt) * this.limit.capacity) / this.limit.windowMs;
+      this.completedCost = Math.max(0, this.completedCost - refilled);
+      this.settledAt = now;
+      return;
+    }
     const horizon = this.now() - this.limit.windowMs;
     while (this.head < this.completed.length && this.completed[this.head]!.time <= horizon) {
       this.completedCost -= this.completed[this.head]!.cost;

@@ -64,6 +64,26 @@ describe("WindowBudget", () => {
     expect(thirdGranted - released).toBeGreaterThanOrEqual(195);
   });
 
+  it("as a token bucket, refills answered units gradually instead of a window later", async () => {
+    // 10 units per 1,000 ms: after a burst of 10, the 11th unit is back 100 ms after the answers,
+    // where the window mode would wait the full 1,000 ms.
+    const budget = new WindowBudget("writes", { capacity: 10, windowMs: 1_000, refill: "bucket" });
+    const burst = await Promise.all(Array.from({ length: 10 }, () => budget.acquire(1)));
+    let granted = 0;
+    const next = budget.acquire(1).then((lease) => {
+      granted = Date.now();
+      return lease;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(granted).toBe(0); // in-flight units refill nothing
+    const answered = Date.now();
+    for (const lease of burst) lease.release();
+    (await next).release();
+    expect(granted - answered).toBeGreaterThanOrEqual(90);
+    expect(granted - answered).toBeLessThan(600);
+    expect(new GraphBudgets().limit("writes").refill).toBe("bucket");
+  });
+
   it("pauses every caller after a 429 until the given time", async () => {
     const budget = new WindowBudget("test", { capacity: 100, windowMs: 1000 });
     budget.pauseUntil(Date.now() + 150);
