@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { DETECTIONS } from "../src/detect/detections/index.js";
 import { detect } from "../src/detect/engine.js";
 import { buildScenario, listScenarios } from "../src/emulator/tenant/scenarios/index.js";
-import type { CaseSnapshot } from "../src/store/snapshot.js";
+import { type CaseSnapshot, STREAMS } from "../src/store/snapshot.js";
 import { collectTenant } from "./full-path.js";
 import { type RunRecord, renderResults, totals } from "./results.js";
 import { ratio, scoreRun } from "./score.js";
@@ -24,6 +24,29 @@ import { detectSharedData, type SharedDataRun } from "./shared-data.js";
 import { snapshotFromTenant } from "./tenant-snapshot.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The snapshot an import of exported logs would give: logs kept, every inventory stream missing. */
+function logsOnly(snapshot: CaseSnapshot): CaseSnapshot {
+  const missing = new Set(STREAMS.filter((stream) => !["audits", "signins", "risk"].includes(stream)));
+  return {
+    missing,
+    users: [],
+    methods: new Map(),
+    registrationDetails: [],
+    devices: [],
+    groups: [],
+    groupMembers: new Map(),
+    roleDefinitions: [],
+    roleAssignments: [],
+    audits: snapshot.audits,
+    signIns: snapshot.signIns,
+    riskyUsers: [],
+    riskDetections: snapshot.riskDetections,
+    conditionalAccessPolicies: [],
+    namedLocations: [],
+    authenticationStrengthPolicies: [],
+  };
+}
 const repoRoot = path.resolve(here, "..");
 
 interface Plan {
@@ -49,7 +72,7 @@ function score(
   seed: string,
   users: number,
   days: number,
-  pathKind: "fast" | "full",
+  pathKind: RunRecord["path"],
   snapshot: CaseSnapshot,
   truth: Parameters<typeof scoreRun>[1],
   responderAppIds: string[],
@@ -142,6 +165,24 @@ async function main(): Promise<void> {
     fullPathSkipped = "disabled with --no-full";
   }
 
+  // Logs only: what `import` of exported logs gives, with every inventory stream missing.
+  for (const scenario of scenarioNames) {
+    const users = settings.sizes[0]!;
+    const { tenant, groundTruth } = buildScenario(scenario, { users, days: settings.days, seed: "1" });
+    runs.push(
+      score(
+        scenario,
+        "1",
+        users,
+        settings.days,
+        "logs-only",
+        logsOnly(snapshotFromTenant(tenant)),
+        groundTruth,
+        tenant.apps.map((a) => a.appId),
+      ),
+    );
+  }
+
   if (settings.large) {
     const { tenant, groundTruth } = buildScenario("demo", {
       users: settings.large,
@@ -188,7 +229,7 @@ async function main(): Promise<void> {
     seconds: (performance.now() - started) / 1000,
   });
   fs.writeFileSync(path.join(here, "RESULTS.md"), markdown);
-  const all = totals(runs);
+  const all = totals(runs.filter((run) => run.path !== "logs-only"));
   const recall = ratio(all.objectsFound, all.objects);
   const precision = ratio(all.tp, all.tp + all.fp);
   process.stdout.write(`eval: recall ${recall.toFixed(3)} precision ${precision.toFixed(3)}\n`);

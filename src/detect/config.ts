@@ -21,6 +21,8 @@ const thresholdsSchema = z.object({
   unusualHourMinSignIns: z.number().int().min(1).default(30),
   /** Sentinel "Risky Sign-in with new MFA method / Device Registration": 6 h. */
   afterRiskWindowHours: z.number().min(0).default(6),
+  /** A success from a password-spray source counts this long before a registration. */
+  afterSprayWindowHours: z.number().min(0).default(72),
   /** Password spray: one IP failing (50126) for at least this many distinct users… */
   sprayMinUsers: z.number().int().min(2).default(10),
   /** …within this window (low-and-slow sprays spread their guesses over hours). */

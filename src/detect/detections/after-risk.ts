@@ -14,6 +14,12 @@ import { HOUR } from "../time.js";
 
 const RISKY_LEVELS = new Set(["medium", "high"]);
 
+/** "2.5 h before" / "40 min before": how long before the registration a signal came. */
+function ago(registrationTime: number, time: number): string {
+  const minutes = Math.max(0, Math.round((registrationTime - time) / 60_000));
+  return minutes < 90 ? `${minutes} min before` : `${Math.round(minutes / 6) / 10} h before`;
+}
+
 /**
  * 2. A method or device registered within 6 h after a medium/high-risk sign-in or risk detection, a
  * successful sign-in from a password-spray IP, or a successful sign-in from an unfamiliar place
@@ -47,19 +53,28 @@ export const afterRisk: Detection = {
         const spray = risk.riskEventType === "passwordSpray";
         if (!spray && !RISKY_LEVELS.has((risk.riskLevel ?? "").toLowerCase())) continue;
         evidence.push(riskEvidence(risk));
-        reasons.push(`${risk.riskLevel ?? ""} risk detection ${risk.riskEventType ?? ""}`.trim());
+        reasons.push(
+          `${`${risk.riskLevel ?? ""} risk detection ${risk.riskEventType ?? ""}`.trim()} ${ago(time, riskTime)}`,
+        );
         strong = true;
       }
       let unfamiliar = 0;
-      for (const { time: signInTime, signIn } of context.signInsBetween(userId, from, time + 1)) {
-        if (isRisky(signIn)) {
+      // A sprayed password is used when the attacker comes back, often days later: a longer look.
+      const sprayFrom = time - context.thresholds.afterSprayWindowHours * HOUR;
+      for (const { time: signInTime, signIn } of context.signInsBetween(
+        userId,
+        Math.min(from, sprayFrom),
+        time + 1,
+      )) {
+        const recent = signInTime >= from;
+        if (recent && isRisky(signIn)) {
           evidence.push(
             signInEvidence(
               signIn,
               `risky sign-in (${signIn.riskLevelDuringSignIn ?? signIn.riskLevelAggregated ?? signIn.riskState})`,
             ),
           );
-          reasons.push("a risky sign-in");
+          reasons.push(`a risky sign-in ${ago(time, signInTime)}`);
           strong = true;
           continue;
         }
@@ -77,11 +92,11 @@ export const afterRisk: Detection = {
               `successful sign-in from ${signIn.ipAddress}, which failed passwords for ${spray.users} users`,
             ),
           );
-          reasons.push("a sign-in from a password-spray address");
+          reasons.push(`a sign-in from a password-spray address ${ago(time, signInTime)}`);
           strong = true;
           continue;
         }
-        if (context.trustedLocation(signIn.ipAddress)) continue;
+        if (!recent || context.trustedLocation(signIn.ipAddress)) continue;
         if (
           context.unfamiliarIp(userId, signIn.ipAddress, signInTime) === true &&
           !fromKnownDevice(context, userId, signIn, signInTime) &&
@@ -94,7 +109,8 @@ export const afterRisk: Detection = {
               `successful sign-in from an unfamiliar place (${placeOf(signIn) ?? signIn.ipAddress})`,
             ),
           );
-          if (unfamiliar === 1) reasons.push("a sign-in from a place the user never used");
+          if (unfamiliar === 1)
+            reasons.push(`a sign-in from a place the user never used ${ago(time, signInTime)}`);
         }
       }
       if (reasons.length === 0) continue;
@@ -106,7 +122,7 @@ export const afterRisk: Detection = {
         anchor: registration.key,
         severity: strong ? "high" : "medium",
         score: strong ? 80 : 55,
-        explanation: `${describeRegistration(registration)}, within ${context.thresholds.afterRiskWindowHours} h after ${distinct.join(", ")}.`,
+        explanation: `${describeRegistration(registration)}, after ${distinct.slice(0, 4).join(", ")}${distinct.length > 4 ? ` and ${distinct.length - 4} more` : ""}.`,
         evidence: [...evidence, ...registrationEvidence(context, registration)],
         recommendedActions: strong ? [...actions, "revokeSessions", "resetPassword"] : actions,
         ip: registration.ip,

@@ -88,11 +88,16 @@ export const dormantOrWeak: Detection = {
       if (!hadMethods) reasons.push("it is the account's first MFA method");
       const { object, actions } = registrationObject(context, registration);
       const both = score >= 110;
+      // Without the account in the inventory its age is unknown: a new hire's first registration
+      // looks exactly like a dormant account's, so the finding stays low and says why.
+      const ageUnknown = !context.usersById.has(userId);
+      if (ageUnknown)
+        reasons.push("the account's age is unknown (no user inventory), so it may simply be new");
       out.push({
         userId,
         object,
         anchor: registration.key,
-        severity: both ? "high" : "medium",
+        severity: ageUnknown ? "low" : both ? "high" : "medium",
         score: Math.min(score, 90),
         explanation: `${describeRegistration(registration)} from ${placeText(context, registration.ip, registration.userId)}: ${reasons.join("; ")}.`,
         evidence: [...evidence, ...registrationEvidence(context, registration)],
