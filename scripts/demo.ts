@@ -1,134 +1,157 @@
 /**
- * `npm run demo`: starts the emulator with the `demo` scenario (or `--scenario NAME`,
- * `--tenant-file FILE`), then — in a child process started with the emulator's env file
- * variables, so NODE_EXTRA_CA_CERTS applies from process start — uses the official
- * @azure/identity ClientSecretCredential and @microsoft/microsoft-graph-client to list a few users
- * with their methods and devices, prints them, and shuts the emulator down.
+ * `npm run demo`: the whole mfa-evict pipeline against the emulated `demo` tenant, through the
+ * same `mfa-evict` commands a responder runs against a real tenant:
  *
- * Emulator start/stop live in `withDemoEmulator` so the full pipeline can reuse them.
+ *   emulator → collect → detect → plan → apply --yes → verify → posture → rules → report
+ *
+ * The emulator runs in this process; every mfa-evict command runs as a child process with only the
+ * variables a real run would have (AZURE_*, MFA_EVICT_GRAPH_URL, NODE_EXTRA_CA_CERTS for the
+ * emulator's local CA). Output goes to out/demo/ (case file, plan, rules, report).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { RunningEmulator } from "../src/emulator/index.js";
 import { serveEmulator } from "../src/emulator/run.js";
 
-export interface DemoEmulator {
-  emu: RunningEmulator;
-  /** The KEY=VALUE env file the emulator wrote (same as `mfa-evict emulator --write-env`). */
-  envFile: string;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const bin = path.join(root, "bin", "mfa-evict.js");
+
+interface Step {
+  title: string;
+  args: string[];
+  /** Exit code 1 means "finished with failures": the demo reports it and goes on. */
+  tolerateFailures?: boolean;
 }
 
-/** Runs `body` with an emulator for the demo and always shuts it down afterwards. */
-export async function withDemoEmulator<T>(
-  options: { tenantFile?: string; scenario?: string; seed?: string },
-  body: (demo: DemoEmulator) => Promise<T>,
-): Promise<T> {
-  const dir = mkdtempSync(path.join(tmpdir(), "mfa-evict-demo-"));
-  const envFile = path.join(dir, "emulator.env");
-  const emu = await serveEmulator({
-    writeEnv: envFile,
-    tenantFile: options.tenantFile,
-    scenario: options.tenantFile ? undefined : (options.scenario ?? "demo"),
-    seed: options.seed ?? "demo",
-  });
-  try {
-    return await body({ emu, envFile });
-  } finally {
-    await emu.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Runs this file again as the SDK client, with the emulator's variables in its environment. */
-function runClient(env: Record<string, string>): Promise<number> {
+function run(
+  args: string[],
+  env: Record<string, string>,
+  quiet: boolean,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--client"], {
-      env: { ...process.env, ...env },
-      stdio: "inherit",
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
     });
+    let output = "";
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      if (!quiet) process.stdout.write(chunk);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
     child.on("error", reject);
-    child.on("exit", (code) => resolve(code ?? 1));
+    child.on("exit", (code) => resolve({ code: code ?? 1, output }));
   });
 }
 
-interface Listed {
-  id: string;
-  userPrincipalName: string;
-  displayName?: string;
-}
-
-/** The client side: only official SDKs, configured with authority host, base URL and custom host. */
-async function client(): Promise<void> {
-  const { ClientSecretCredential } = await import("@azure/identity");
-  const { Client } = await import("@microsoft/microsoft-graph-client");
-  const { TokenCredentialAuthenticationProvider } = await import(
-    "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js"
-  );
-  const env = process.env;
-  const graphUrl = env.MFA_EVICT_GRAPH_URL!;
-  const credential = new ClientSecretCredential(
-    env.AZURE_TENANT_ID!,
-    env.AZURE_CLIENT_ID!,
-    env.AZURE_CLIENT_SECRET!,
-    {
-      authorityHost: env.AZURE_AUTHORITY_HOST,
-      disableInstanceDiscovery: true,
-    },
-  );
-  const graph = Client.initWithMiddleware({
-    authProvider: new TokenCredentialAuthenticationProvider(credential, {
-      scopes: ["https://graph.microsoft.com/.default"],
-    }),
-    baseUrl: `${graphUrl}/`,
-    customHosts: new Set([new URL(graphUrl).hostname]),
-  });
-  const users = (await graph.api("/users").select("id,userPrincipalName,displayName").top(5).get()) as {
-    value: Listed[];
-  };
-  for (const user of users.value) {
-    const methods = (await graph.api(`/users/${user.id}/authentication/methods`).get()) as {
-      value: { "@odata.type": string; displayName?: string; phoneNumber?: string }[];
-    };
-    const devices = (await graph.api(`/users/${user.id}/registeredDevices`).get()) as {
-      value: { displayName?: string; operatingSystem?: string; trustType?: string }[];
-    };
-    process.stdout.write(`\n${user.displayName ?? ""} <${user.userPrincipalName}>\n`);
-    for (const m of methods.value) {
-      const kind = m["@odata.type"].replace("#microsoft.graph.", "").replace("AuthenticationMethod", "");
-      process.stdout.write(
-        `  method  ${kind}${m.displayName ? `  ${m.displayName}` : ""}${m.phoneNumber ? `  ${m.phoneNumber}` : ""}\n`,
-      );
-    }
-    for (const d of devices.value) {
-      process.stdout.write(
-        `  device  ${d.displayName ?? "?"}  ${d.operatingSystem ?? "?"}  ${d.trustType ?? ""}\n`,
-      );
-    }
-  }
+function indent(text: string, lines: number): string {
+  const all = text.trimEnd().split("\n");
+  const shown = all.slice(0, lines).map((l) => `      ${l}`);
+  if (all.length > lines) shown.push(`      … (${all.length - lines} more lines)`);
+  return `${shown.join("\n")}\n`;
 }
 
 async function main(): Promise<void> {
-  if (process.argv.includes("--client")) {
-    await client();
-    return;
-  }
   const { values } = parseArgs({
-    options: { "tenant-file": { type: "string" }, scenario: { type: "string" }, seed: { type: "string" } },
-  });
-  const code = await withDemoEmulator(
-    { tenantFile: values["tenant-file"], scenario: values.scenario, seed: values.seed },
-    async ({ emu }) => {
-      process.stdout.write(`mfa-evict demo: emulator at ${emu.graphUrl}, tenant ${emu.tenantId}\n`);
-      return runClient(emu.env);
+    options: {
+      scenario: { type: "string", default: "demo" },
+      seed: { type: "string", default: "demo" },
+      out: { type: "string", default: path.join(root, "out", "demo") },
+      verbose: { type: "boolean", default: false },
     },
+  });
+  const out = path.resolve(values.out!);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const caseFile = path.join(out, "case.sqlite");
+  const planFile = path.join(out, "plan.json");
+  const report = path.join(out, "report.html");
+  const started = Date.now();
+
+  process.stdout.write(
+    `mfa-evict demo: starting the Graph emulator with the '${values.scenario}' scenario…\n`,
   );
-  process.exitCode = code;
+  const emu = await serveEmulator({
+    writeEnv: path.join(out, "emulator.env"),
+    scenario: values.scenario!,
+    seed: values.seed!,
+  });
+  const steps: Step[] = [
+    { title: "Collect the tenant through Microsoft Graph", args: ["collect", "--case", caseFile] },
+    { title: "Detect rogue MFA methods and devices", args: ["detect", "--case", caseFile] },
+    {
+      title: "Plan the eviction (reviewable, no writes)",
+      args: ["plan", "--case", caseFile, "--out", planFile],
+    },
+    {
+      title: "Apply the plan on the emulated tenant (journaled)",
+      args: ["apply", planFile, "--case", caseFile, "--yes"],
+      tolerateFailures: true,
+    },
+    {
+      title: "Verify the end state",
+      args: ["verify", "--case", caseFile, "--plan", planFile],
+      tolerateFailures: true,
+    },
+    { title: "Check the journal's hash chain", args: ["journal", "--case", caseFile, "--verify"] },
+    {
+      title: "Review Conditional Access and method policy",
+      args: ["posture", "--case", caseFile],
+      tolerateFailures: true,
+    },
+    {
+      title: "Export Sentinel (KQL) rules",
+      args: ["rules", "--format", "kql", "--out", path.join(out, "rules", "kql"), "--case", caseFile],
+    },
+    {
+      title: "Export Sigma rules",
+      args: ["rules", "--format", "sigma", "--out", path.join(out, "rules", "sigma"), "--case", caseFile],
+    },
+    {
+      title: "Write the report",
+      args: [
+        "report",
+        "--case",
+        caseFile,
+        "--out",
+        report,
+        "--json",
+        path.join(out, "report.json"),
+        "--csv",
+        path.join(out, "csv"),
+      ],
+    },
+  ];
+  let failed = 0;
+  try {
+    for (const [i, step] of steps.entries()) {
+      const t0 = Date.now();
+      process.stdout.write(
+        `\n[${i + 1}/${steps.length}] ${step.title}\n      $ mfa-evict ${step.args.map((a) => (a.startsWith(out) ? path.relative(root, a) : a)).join(" ")}\n`,
+      );
+      const { code, output } = await run(step.args, emu.env, !values.verbose);
+      if (!values.verbose) process.stdout.write(indent(output, 14));
+      process.stdout.write(`      → exit ${code} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+      if (code !== 0 && !(step.tolerateFailures && code === 1)) {
+        failed++;
+        process.stdout.write("      stopping: this step failed.\n");
+        break;
+      }
+    }
+  } finally {
+    await emu.close();
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  process.stdout.write(
+    failed
+      ? `\nmfa-evict demo stopped after a failure (${seconds} s). Case file: ${path.relative(root, caseFile)}\n`
+      : `\nmfa-evict demo finished in ${seconds} s.\nReport: ${report}\nCase file, plan and rules: ${out}\n`,
+  );
+  process.exitCode = failed ? 1 : 0;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await main();
-}
+await main();

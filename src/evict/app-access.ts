@@ -5,8 +5,9 @@ import type { UnifiedRoleAssignment } from "../graph/types.js";
 /**
  * What the responder app may do: its application permissions (token `roles`) and the directory
  * roles held by its service principal. Reading the roles needs the service principal's object id
- * (alternate key `appId`) and role-assignment read access; when either read is refused the roles
- * are reported as unknown and Graph's own 403 answers decide at apply time.
+ * (the app-only token's `oid`; otherwise looked up by the alternate key `appId`) and role-assignment
+ * read access; when a read is refused the roles are reported as unknown and Graph's own 403
+ * answers decide at apply time.
  */
 export interface AppAccess {
   permissions: string[];
@@ -15,20 +16,29 @@ export interface AppAccess {
   note?: string;
 }
 
-export async function readAppAccess(graph: GraphClient, appId: string | undefined): Promise<AppAccess> {
+export async function readAppAccess(
+  graph: GraphClient,
+  app: { appId?: string; servicePrincipalId?: string },
+): Promise<AppAccess> {
   const permissions = await graph.grantedRoles();
-  if (!appId) return { permissions, note: "app id unknown: directory roles not checked" };
+  if (!app.appId && !app.servicePrincipalId) {
+    return { permissions, note: "app id unknown: directory roles not checked" };
+  }
   try {
-    const sp = await graph.request<{ id: string }>({
-      method: "GET",
-      path: `/servicePrincipals(appId=${encodeURIComponent(odataString(appId))})`,
-      query: { $select: "id" },
-    });
+    const principalId =
+      app.servicePrincipalId ??
+      (
+        await graph.request<{ id: string }>({
+          method: "GET",
+          path: `/servicePrincipals(appId=${encodeURIComponent(odataString(app.appId!))})`,
+          query: { $select: "id" },
+        })
+      ).body.id;
     const roles: string[] = [];
     for await (const page of graph.pages<UnifiedRoleAssignment>({
       method: "GET",
       path: "/roleManagement/directory/roleAssignments",
-      query: { $filter: eq("principalId", sp.body.id) },
+      query: { $filter: eq("principalId", principalId) },
     })) {
       for (const assignment of page) roles.push(assignment.roleDefinitionId);
     }

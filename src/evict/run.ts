@@ -66,7 +66,7 @@ export async function planCommand(
       try {
         const identity = await graph.identity();
         appId = identity.appId;
-        const access = await readAppAccess(graph, identity.appId);
+        const access = await readAppAccess(graph, identity);
         if (access.note) warnings.push(access.note);
         app = {
           permissions: access.permissions,
@@ -152,7 +152,7 @@ export async function applyCommand(
         `the plan is for tenant ${options.plan.tenantId} but the credentials are for ${identity.tenantId}`,
       ]);
     }
-    const access = await readAppAccess(graph, identity.appId);
+    const access = await readAppAccess(graph, identity);
     const summary = await applyPlan({
       plan: options.plan,
       graph,

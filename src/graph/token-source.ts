@@ -10,6 +10,8 @@ export interface TokenIdentity {
   appId?: string;
   /** Application permissions granted to the app (`roles` claim). */
   roles: string[];
+  /** Object id of the app's service principal in the tenant (`oid` of an app-only token, which has no `scp`). */
+  servicePrincipalId?: string;
 }
 
 /**
@@ -49,7 +51,14 @@ export class TokenSource {
         : typeof claims.azp === "string"
           ? claims.azp
           : undefined;
-    return { roles, ...(tenantId ? { tenantId } : {}), ...(appId ? { appId } : {}) };
+    const servicePrincipalId =
+      typeof claims.oid === "string" && claims.scp === undefined ? claims.oid : undefined;
+    return {
+      roles,
+      ...(tenantId ? { tenantId } : {}),
+      ...(appId ? { appId } : {}),
+      ...(servicePrincipalId ? { servicePrincipalId } : {}),
+    };
   }
 
   private async fetch(): Promise<string> {
