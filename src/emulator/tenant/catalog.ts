@@ -138,6 +138,8 @@ export const RESPONDER_PERMISSIONS = [
   "User-PasswordProfile.ReadWrite.All",
   "User.EnableDisableAccount.All",
   "User.RevokeSessions.All",
+  "DeviceManagementManagedDevices.Read.All",
+  "DeviceManagementManagedDevices.PrivilegedOperations.All",
 ] as const;
 
 /** Read-only twin of the responder app (collect, detect, posture without writes). */
@@ -154,6 +156,7 @@ export const READER_PERMISSIONS = [
   "IdentityRiskyUser.Read.All",
   "IdentityRiskEvent.Read.All",
   "UserAuthenticationMethod.Read.All",
+  "DeviceManagementManagedDevices.Read.All",
 ] as const;
 
 export interface City {
