@@ -94,7 +94,11 @@ export class DetectContext {
         companionWindowMs: config.thresholds.companionWindowMinutes * MINUTE,
         userIdByUpn: this.userIdByUpn,
       });
-    let events = extract(this.auditCoverageStart ?? Number.NEGATIVE_INFINITY);
+    // Logs usually come time-ordered, so the first and last sign-in bound the window already;
+    // the pass below checks, and extracts again in the rare case it started earlier.
+    const ends = [snapshot.signIns[0], snapshot.signIns.at(-1)].map((s) => toMs(s?.createdDateTime));
+    const estimate = Math.min(auditStart, ...ends.filter((t): t is number => t !== undefined));
+    let events = extract(Number.isFinite(estimate) ? estimate : Number.NEGATIVE_INFINITY);
     const wanted = involvedUsers(events);
 
     const signIns = snapshot.signIns;
@@ -138,8 +142,8 @@ export class DetectContext {
     }
     this.signInCoverageStart = coverage === Number.POSITIVE_INFINITY ? undefined : coverage;
 
-    // Sign-ins older than the first audit can date inventory objects too: extract again then.
-    if (coverage < auditStart) events = extract(coverage);
+    // Sign-ins older than the estimated window can date inventory objects too: extract again then.
+    if (coverage < estimate && createdBetween(snapshot, coverage, estimate)) events = extract(coverage);
     this.events = events;
     // Accounts found only now (prompt bombing, fraud reports, registrations dated by sign-ins):
     // a second pass over the already-parsed times collects their history.
@@ -435,6 +439,18 @@ export class DetectContext {
       if (failed.size < 2 * users.size) this.sprayIps.delete(ip);
     }
   }
+}
+
+/** Whether any inventory method or device was created in [from, to). */
+function createdBetween(snapshot: CaseSnapshot, from: number, to: number): boolean {
+  const inside = (iso: string | null | undefined) => {
+    const time = toMs(iso);
+    return time !== undefined && time >= from && time < to;
+  };
+  for (const methods of snapshot.methods.values()) {
+    for (const method of methods) if (inside(method.createdDateTime)) return true;
+  }
+  return snapshot.devices.some((device) => inside(device.registrationDateTime));
 }
 
 /** Accounts whose history detection reads: each registration's account and whoever performed it. */

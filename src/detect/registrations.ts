@@ -362,7 +362,8 @@ function resolveMethods(
   kept: MethodRegistration[],
   windowStart: number,
 ): void {
-  const claimed = new Set<string>();
+  // Method objects are unique per user in the snapshot, so identity marks them without key strings.
+  const claimed = new Set<AuthenticationMethod>();
   const byUser = new Map<string, MethodRegistration[]>();
   for (const registration of all) {
     const list = byUser.get(registration.userId);
@@ -374,7 +375,7 @@ function resolveMethods(
     for (const registration of registrations) {
       const method = matchMethod(registration, inventory, claimed);
       if (method) {
-        claimed.add(`${userId}/${method.id}`);
+        claimed.add(method);
         registration.method = method;
         if (!registration.methodType) registration.methodType = method["@odata.type"];
       }
@@ -383,7 +384,7 @@ function resolveMethods(
   if (snapshot.missing.has("methods")) return;
   for (const [userId, inventory] of snapshot.methods) {
     for (const method of inventory) {
-      if (method["@odata.type"] === PASSWORD || claimed.has(`${userId}/${method.id}`)) continue;
+      if (method["@odata.type"] === PASSWORD || claimed.has(method)) continue;
       const created = toMs(method.createdDateTime);
       if (created === undefined || created < windowStart) continue;
       const phone = method["@odata.type"] === PHONE ? normalizePhone(method.phoneNumber) : undefined;
@@ -435,12 +436,12 @@ export function methodLabel(method: AuthenticationMethod): string {
 function matchMethod(
   registration: MethodRegistration,
   inventory: AuthenticationMethod[],
-  claimed: Set<string>,
+  claimed: ReadonlySet<AuthenticationMethod>,
 ): AuthenticationMethod | undefined {
   const free = inventory.filter(
     (method) =>
       method["@odata.type"] !== PASSWORD &&
-      !claimed.has(`${registration.userId}/${method.id}`) &&
+      !claimed.has(method) &&
       (!registration.methodType || method["@odata.type"] === registration.methodType),
   );
   if (free.length === 0) return undefined;
@@ -591,12 +592,21 @@ function resolveDevices(
   registrations: DeviceRegistration[],
   windowStart: number,
 ): void {
-  const byObjectId = new Map(snapshot.devices.map((device) => [device.id, device]));
-  const byDeviceId = new Map(
-    snapshot.devices
-      .filter((device) => device.deviceId)
-      .map((device) => [device.deviceId!.toLowerCase(), device]),
-  );
+  // Only the devices the logs name need looking up: index those ids, not the whole inventory.
+  const wanted = new Set<string>();
+  for (const registration of registrations) {
+    if (registration.deviceObjectId) wanted.add(registration.deviceObjectId);
+    if (registration.deviceId) wanted.add(registration.deviceId);
+  }
+  const byObjectId = new Map<string, Device>();
+  const byDeviceId = new Map<string, Device>();
+  if (wanted.size > 0) {
+    for (const device of snapshot.devices) {
+      if (wanted.has(device.id)) byObjectId.set(device.id, device);
+      const deviceId = device.deviceId?.toLowerCase();
+      if (deviceId && wanted.has(deviceId)) byDeviceId.set(deviceId, device);
+    }
+  }
   const claimed = new Set<string>();
   for (const registration of registrations) {
     const device =
