@@ -7,7 +7,8 @@ import { loadTenantFile, TenantFileError, UnknownScenarioError } from "./tenant/
  */
 
 export interface ServeOptions extends EmulatorOptions {
-  writeEnv: string;
+  /** Where to write the clients' KEY=VALUE env file once listening. */
+  writeEnv?: string;
   /** Tenant file (JSON or YAML, schemaVersion 1). */
   tenantFile?: string;
 }
@@ -21,7 +22,7 @@ export function isBadTenantInput(error: unknown): error is Error {
 export async function serveEmulator(options: ServeOptions): Promise<RunningEmulator> {
   const tenant = options.tenantFile ? loadTenantFile(options.tenantFile) : options.tenant;
   const emu = await startEmulator({ ...options, tenant });
-  writeEnvFile(options.writeEnv, emu.env);
+  if (options.writeEnv) writeEnvFile(options.writeEnv, emu.env);
   return emu;
 }
 

@@ -25,6 +25,7 @@ import type {
   TenantSession,
   TenantUser,
 } from "../tenant/schema.js";
+import { TENANT_SCHEMA_VERSION } from "../tenant/schema.js";
 import { type AuditInput, buildAudit } from "./audit.js";
 
 export interface MethodRecord {
@@ -200,6 +201,45 @@ export class EmulatorState {
     const out: DirectoryAudit[] = [];
     for (const entry of this.audits) if (entry.visibleAt <= now) out.push(entry.record);
     return out;
+  }
+
+  /**
+   * The tenant as it is now (after Graph writes and attacker actions), in the tenant model, for
+   * `mfa-evict emulator --export-tenant`: loading it again serves the same tenant. Logs keep their
+   * chronological order.
+   */
+  toDocument(): TenantDocument {
+    const byTime = <T>(items: T[], time: (item: T) => string) =>
+      [...items].sort((a, b) => time(a).localeCompare(time(b)));
+    return structuredClone({
+      schemaVersion: TENANT_SCHEMA_VERSION,
+      tenant: this.tenant,
+      apps: this.apps,
+      users: [...this.users.values()],
+      groups: [...this.groups.values()],
+      roleDefinitions: this.roleDefinitions,
+      roleAssignments: this.roleAssignments,
+      methods: [...this.methods.entries()].flatMap(([userId, list]) =>
+        list.map((entry) => ({
+          userId,
+          method: entry.method,
+          ...(entry.isDefault ? { isDefault: true } : {}),
+        })),
+      ),
+      devices: [...this.devices.values()],
+      directoryAudits: byTime(this.allAudits(), (a) => a.activityDateTime),
+      signIns: byTime(this.signIns, (s) => s.createdDateTime),
+      riskyUsers: [...this.riskyUsers.values()],
+      riskDetections: this.riskDetections,
+      conditionalAccessPolicies: [...this.conditionalAccessPolicies.values()],
+      namedLocations: [...this.namedLocations.values()],
+      authenticationStrengthPolicies: this.authenticationStrengthPolicies,
+      authenticationMethodsPolicy: this.authenticationMethodsPolicy,
+      deviceRegistrationPolicy: this.deviceRegistrationPolicy,
+      authorizationPolicy: this.authorizationPolicy,
+      securityDefaults: this.securityDefaults,
+      sessions: this.sessions,
+    });
   }
 
   /** Every audit record including those still inside the log delay (for tests). */
