@@ -22,23 +22,27 @@ interface Holder {
   office: boolean;
 }
 
-/** key (number / token / name) → userId → holder: one holder per account however often it appears. */
-type Holders = Map<string, Map<string, Holder>>;
+/**
+ * key (number / token / name) → its holders, one per account. Nearly every key has one holder, so
+ * lists (not maps) keep this cheap; a key past `limit` holders stops growing (only "more than
+ * limit" matters for it, e.g. a device name shared by thousands is just a common model).
+ */
+type Holders = Map<string, Holder[]>;
 
-function addHolder(map: Holders, key: string, holder: Holder): void {
-  let byUser = map.get(key);
-  if (!byUser) {
-    byUser = new Map();
-    map.set(key, byUser);
+function addHolder(map: Holders, key: string, holder: Holder, limit = Number.POSITIVE_INFINITY): void {
+  const list = map.get(key);
+  if (!list) {
+    map.set(key, [holder]);
+    return;
   }
-  const same = byUser.get(holder.userId);
+  const same = list.find((known) => known.userId === holder.userId);
   if (same) {
     same.method ??= holder.method;
     same.registration ??= holder.registration;
     same.time ??= holder.time;
     return;
   }
-  byUser.set(holder.userId, holder);
+  if (list.length <= limit) list.push(holder);
 }
 
 export const sharedMethod: Detection = {
@@ -97,14 +101,13 @@ export const sharedMethod: Detection = {
         } else if (method["@odata.type"] === "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod") {
           const name = method.displayName?.trim();
           if (name)
-            addHolder(names, name.toLowerCase(), { userId, time, method, registration, office: false });
+            addHolder(names, name.toLowerCase(), { userId, time, method, registration, office: false }, 3);
         }
       }
     }
     const out: DraftFinding[] = [];
-    for (const [phone, byUser] of phones) {
-      if (byUser.size < 2) continue;
-      const holders = [...byUser.values()];
+    for (const [phone, holders] of phones) {
+      if (holders.length < 2) continue;
       const allOffice = holders.every((holder) => holder.office);
       out.push(
         ...findingsFor(context, holders, `phone:${phone}`, {
@@ -114,9 +117,8 @@ export const sharedMethod: Detection = {
         }),
       );
     }
-    for (const [token, byUser] of tokens) {
-      if (byUser.size < 2) continue;
-      const holders = [...byUser.values()];
+    for (const [token, holders] of tokens) {
+      if (holders.length < 2) continue;
       out.push(
         ...findingsFor(context, holders, `token:${token}`, {
           what: `the same Authenticator app instance (device token fingerprint ${token})`,
@@ -126,9 +128,8 @@ export const sharedMethod: Detection = {
       );
     }
     // Device names are weak: "iPhone" is on thousands of accounts. Only rare names count, and low.
-    for (const [name, byUser] of names) {
-      if (byUser.size < 2 || byUser.size > 3) continue;
-      const holders = [...byUser.values()];
+    for (const [name, holders] of names) {
+      if (holders.length < 2 || holders.length > 3) continue;
       if (/^(i?phone|ipad|android|samsung|pixel|sm-|galaxy|moto|oneplus|xiaomi|redmi|huawei)/i.test(name))
         continue;
       out.push(
