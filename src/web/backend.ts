@@ -13,6 +13,9 @@ export interface ConsoleBackend {
   showPlan(planId: string): Promise<PlanView | undefined>;
   /** Applies the plan for real. The console calls it only after the typed confirmation matched. */
   applyPlan(planId: string): Promise<ApplyView>;
+  /** Users whose UPN or display name contains `text` (all when empty), at most `limit`. */
+  searchUsers(text: string, limit: number): Promise<UserView[]>;
+  user(id: string): Promise<UserView | undefined>;
 }
 
 export interface PlanView {
@@ -29,4 +32,21 @@ export interface ApplyView {
   done: number;
   skipped: number;
   failed: { userPrincipalName: string; status: string; reason: string }[];
+}
+
+/** One user as the console's user pages show them: inventory and findings, for investigation. */
+export interface UserView {
+  id: string;
+  userPrincipalName: string;
+  displayName?: string;
+  methods: { id: string; type: string; detail?: string; created?: string }[];
+  devices: {
+    id: string;
+    displayName?: string;
+    operatingSystem?: string;
+    trustType?: string;
+    registered?: string;
+    enabled?: boolean;
+  }[];
+  findingIds: string[];
 }

@@ -3,10 +3,12 @@ import { loadFindings, loadTriage, setTriage } from "../detect/persist.js";
 import type { EvictionPlan } from "../evict/plan.js";
 import { renderDryRun } from "../evict/render.js";
 import { applyCommand, planCommand } from "../evict/run.js";
+import type { CredentialEnvironment } from "../graph/credential.js";
+import type { AuthenticationMethod } from "../graph/types.js";
 import { userTimeline } from "../report/timeline.js";
 import type { CaseSnapshot } from "../store/snapshot.js";
 import type { CaseStore } from "../store/types.js";
-import type { ApplyView, ConsoleBackend, PlanView } from "./backend.js";
+import type { ApplyView, ConsoleBackend, PlanView, UserView } from "./backend.js";
 
 /**
  * The console's view of one case file: findings and verdicts from detection's tables, timelines
@@ -20,6 +22,8 @@ export class CaseConsoleBackend implements ConsoleBackend {
   constructor(
     private readonly store: CaseStore,
     private readonly caseFile: string,
+    /** Credentials for planning and applying; the process environment when not given. */
+    private readonly env?: CredentialEnvironment,
   ) {}
 
   private snapshot(): CaseSnapshot {
@@ -48,7 +52,11 @@ export class CaseConsoleBackend implements ConsoleBackend {
   }
 
   async createPlan(findingIds: string[]): Promise<{ planId: string }> {
-    const { plan, warnings } = await planCommand({ caseFile: this.caseFile, findingIds });
+    const { plan, warnings } = await planCommand({
+      caseFile: this.caseFile,
+      findingIds,
+      ...(this.env ? { env: this.env } : {}),
+    });
     this.plans.set(plan.id, { plan, warnings });
     return { planId: plan.id };
   }
@@ -76,7 +84,12 @@ export class CaseConsoleBackend implements ConsoleBackend {
   async applyPlan(planId: string): Promise<ApplyView> {
     const entry = this.plans.get(planId);
     if (!entry) throw new Error(`no plan ${planId}`);
-    const { summary } = await applyCommand({ plan: entry.plan, caseFile: this.caseFile, yes: true });
+    const { summary } = await applyCommand({
+      plan: entry.plan,
+      caseFile: this.caseFile,
+      yes: true,
+      ...(this.env ? { env: this.env } : {}),
+    });
     this.snapshotCache = undefined;
     const failed = (summary?.users ?? [])
       .filter((u) => u.status === "failed" || u.status === "refused")
@@ -87,4 +100,53 @@ export class CaseConsoleBackend implements ConsoleBackend {
       failed,
     };
   }
+
+  async searchUsers(text: string, limit: number): Promise<UserView[]> {
+    const needle = text.trim().toLowerCase();
+    const matches = this.snapshot().users.filter(
+      (u) =>
+        !needle ||
+        u.userPrincipalName.toLowerCase().includes(needle) ||
+        u.displayName?.toLowerCase().includes(needle),
+    );
+    const views: UserView[] = [];
+    for (const user of matches.slice(0, limit)) views.push((await this.user(user.id))!);
+    return views;
+  }
+
+  async user(id: string): Promise<UserView | undefined> {
+    const snapshot = this.snapshot();
+    const user = snapshot.users.find((u) => u.id === id);
+    if (!user) return undefined;
+    const { findings } = await this.listFindings();
+    return {
+      id: user.id,
+      userPrincipalName: user.userPrincipalName,
+      ...(user.displayName ? { displayName: user.displayName } : {}),
+      methods: (snapshot.methods.get(id) ?? []).map((m) => ({
+        id: m.id,
+        type: m["@odata.type"].replace("#microsoft.graph.", "").replace("AuthenticationMethod", ""),
+        ...methodDetail(m),
+        ...(m.createdDateTime ? { created: m.createdDateTime } : {}),
+      })),
+      devices: snapshot.devices
+        .filter((d) => [...(d.registeredOwners ?? []), ...(d.registeredUsers ?? [])].some((o) => o.id === id))
+        .map((d) => ({
+          id: d.id,
+          ...(d.displayName ? { displayName: d.displayName } : {}),
+          ...(d.operatingSystem ? { operatingSystem: d.operatingSystem } : {}),
+          ...(d.trustType ? { trustType: d.trustType } : {}),
+          ...(d.registrationDateTime ? { registered: d.registrationDateTime } : {}),
+          ...(typeof d.accountEnabled === "boolean" ? { enabled: d.accountEnabled } : {}),
+        })),
+      findingIds: findings.filter((f) => f.userId === id).map((f) => f.id),
+    };
+  }
+}
+
+function methodDetail(method: AuthenticationMethod): { detail?: string } {
+  if ("phoneNumber" in method) return { detail: `${method.phoneType} ${method.phoneNumber}` };
+  if ("emailAddress" in method) return { detail: method.emailAddress };
+  if ("displayName" in method && method.displayName) return { detail: method.displayName };
+  return {};
 }

@@ -4,13 +4,14 @@ import { compareFindings, severityRank } from "../report/model.js";
 import { REPORT_CSS } from "../report/styles.js";
 import type { TimelineEvent } from "../report/timeline.js";
 import { html, type SafeHtml, trustedHtml } from "../shared/html.js";
-import type { ApplyView, PlanView } from "./backend.js";
+import type { ApplyView, PlanView, UserView } from "./backend.js";
 
 /** Server-rendered pages with no script at all: nothing in tenant data can run in the responder's browser. */
 export function layout(title: string, body: SafeHtml): string {
   return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} — mfa-evict</title>
 <style>${trustedHtml(REPORT_CSS)} nav a { margin-right: 16px; } form.inline { display: inline; } .filters label { margin-right: 12px; }</style></head>
-<body><nav><a href="/">Findings</a></nav><h1>${title}</h1>${body}</body></html>`.value;
+<body><nav><a href="/">Findings</a><a href="/users">Users</a></nav><h1>${title}</h1>${body}</body></html>`
+    .value;
 }
 
 export interface FindingFilters {
@@ -54,7 +55,7 @@ export function findingsPage(all: Finding[], triage: Triage[], filters: FindingF
     const v = verdicts.get(f.id);
     return html`<tr><td><input type="checkbox" name="finding" value="${f.id}" aria-label="select ${f.id}"></td>
 <td><span class="sev sev-${f.severity}">${f.severity}</span>${f.privileged ? html` <span class="tag">privileged</span>` : ""}</td>
-<td>${f.score}</td><td>${f.userPrincipalName ?? f.userId}</td>
+<td>${f.score}</td><td><a href="/users/${encodeURIComponent(f.userId)}">${f.userPrincipalName ?? f.userId}</a></td>
 <td><a href="/findings/${encodeURIComponent(f.id)}">${f.title}</a><br><span class="muted">${f.technique}</span></td>
 <td>${f.explanation}</td><td>${v?.verdict ?? "undecided"}${f.suppressedBy ? html`<br><span class="tag">suppressed</span>` : ""}</td></tr>`;
   });
@@ -130,5 +131,37 @@ export function applyResultPage(plan: PlanView, result: ApplyView): string {
     html`<p>${result.done} user(s) evicted and verified, ${result.skipped} skipped, ${result.failed.length} failed or refused.</p>
 ${result.failed.length ? html`<table><tr><th>user</th><th>outcome</th><th>reason</th></tr>${result.failed.map((f) => html`<tr><td>${f.userPrincipalName}</td><td>${f.status}</td><td>${f.reason}</td></tr>`)}</table>` : ""}
 <p>Run <code>mfa-evict verify</code> to re-read the affected users.</p>`,
+  );
+}
+
+export function usersPage(users: UserView[], text: string, limit: number): string {
+  const rows = users.map(
+    (u) =>
+      html`<tr><td><a href="/users/${encodeURIComponent(u.id)}">${u.userPrincipalName}</a></td><td>${u.displayName ?? ""}</td><td>${u.methods.length}</td><td>${u.devices.length}</td><td>${u.findingIds.length}</td></tr>`,
+  );
+  return layout(
+    "Users",
+    html`<form class="filters" method="get" action="/users"><label>Search <input name="text" value="${text}"></label> <button type="submit">Search</button></form>
+<p class="muted">${users.length === limit ? `First ${limit} matches.` : `${users.length} match(es).`}</p>
+<table><tr><th>user</th><th>display name</th><th>methods</th><th>devices</th><th>findings</th></tr>${rows}</table>`,
+  );
+}
+
+export function userPage(user: UserView): string {
+  return layout(
+    user.displayName ? `${user.displayName}` : user.userPrincipalName,
+    html`<p>${user.userPrincipalName} · <span class="muted">${user.id}</span></p>
+<h2>Authentication methods</h2>
+<table><tr><th>type</th><th>detail</th><th>registered</th><th>id</th></tr>${user.methods.map(
+      (m) =>
+        html`<tr><td>${m.type}</td><td>${m.detail ?? ""}</td><td>${m.created ?? ""}</td><td class="muted">${m.id}</td></tr>`,
+    )}</table>
+<h2>Devices</h2>
+<table><tr><th>name</th><th>OS</th><th>trust</th><th>registered</th><th>enabled</th></tr>${user.devices.map(
+      (d) =>
+        html`<tr><td>${d.displayName ?? d.id}</td><td>${d.operatingSystem ?? ""}</td><td>${d.trustType ?? ""}</td><td>${d.registered ?? ""}</td><td>${d.enabled === undefined ? "" : d.enabled ? "yes" : "no"}</td></tr>`,
+    )}</table>
+<h2>Findings</h2>
+${user.findingIds.length ? html`<ul>${user.findingIds.map((id) => html`<li><a href="/findings/${encodeURIComponent(id)}">${id}</a></li>`)}</ul>` : html`<p>None.</p>`}`,
   );
 }

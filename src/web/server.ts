@@ -3,7 +3,16 @@ import type { Severity, Triage } from "../detect/finding.js";
 import { html } from "../shared/html.js";
 import type { ConsoleBackend } from "./backend.js";
 import { consoleGuard, newConsoleToken } from "./guard.js";
-import { applyResultPage, confirmationPhrase, findingPage, findingsPage, layout, planPage } from "./pages.js";
+import {
+  applyResultPage,
+  confirmationPhrase,
+  findingPage,
+  findingsPage,
+  layout,
+  planPage,
+  userPage,
+  usersPage,
+} from "./pages.js";
 
 export interface ConsoleOptions {
   backend: ConsoleBackend;
@@ -78,6 +87,23 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
         await backend.timeline(finding),
       ),
     );
+  });
+
+  const USER_PAGE_LIMIT = 200;
+  app.get("/users", async (request, reply) => {
+    const text = ((request.query as Record<string, string | undefined>).text ?? "").slice(0, 200);
+    const users = await backend.searchUsers(text, USER_PAGE_LIMIT);
+    return reply.type("text/html; charset=utf-8").send(usersPage(users, text, USER_PAGE_LIMIT));
+  });
+
+  app.get("/users/:id", async (request, reply) => {
+    const user = await backend.user((request.params as { id: string }).id);
+    if (!user)
+      return reply
+        .code(404)
+        .type("text/html; charset=utf-8")
+        .send(layout("Not found", html`<p>No such user.</p>`));
+    return reply.type("text/html; charset=utf-8").send(userPage(user));
   });
 
   app.post("/findings/:id/triage", async (request, reply) => {

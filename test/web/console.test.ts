@@ -106,3 +106,15 @@ describe("triage console", () => {
     expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
   });
 });
+
+describe("user pages", () => {
+  test("search users and show one user's inventory and findings, escaped", async () => {
+    const list = await (await fetch(`${server.url}/users?text=brien`, { headers: auth() })).text();
+    expect(list).toContain('href="/users/u1"');
+    expect(list).not.toContain("ana@contoso.com");
+    const page = await (await fetch(`${server.url}/users/u1`, { headers: auth() })).text();
+    expect(page).not.toMatch(/<script>document|<img/);
+    expect(page).toContain('href="/findings/f-high"');
+    expect((await fetch(`${server.url}/users/nobody`, { headers: auth() })).status).toBe(404);
+  });
+});

@@ -1,5 +1,5 @@
 import type { Finding, Triage } from "../../src/detect/finding.js";
-import type { ApplyView, ConsoleBackend, PlanView } from "../../src/web/backend.js";
+import type { ApplyView, ConsoleBackend, PlanView, UserView } from "../../src/web/backend.js";
 
 export const HOSTILE_NAME = `<script>document.title="pwned"</script><img src=x onerror="document.title='pwned'">`;
 
@@ -100,5 +100,21 @@ export class FakeBackend implements ConsoleBackend {
   async applyPlan(planId: string): Promise<ApplyView> {
     this.applied.push(planId);
     return { done: 2, skipped: 0, failed: [] };
+  }
+  async searchUsers(text: string): Promise<UserView[]> {
+    const users = await Promise.all(["u1", "u2"].map((id) => this.user(id)));
+    return users.filter((u): u is UserView => !!u && u.userPrincipalName.includes(text));
+  }
+  async user(id: string): Promise<UserView | undefined> {
+    const finding = this.findings.find((f) => f.userId === id);
+    if (!finding) return undefined;
+    return {
+      id,
+      userPrincipalName: finding.userPrincipalName!,
+      displayName: id === "u1" ? HOSTILE_NAME : "Ana",
+      methods: [{ id: "m1", type: "microsoftAuthenticator", detail: HOSTILE_NAME }],
+      devices: [],
+      findingIds: [finding.id],
+    };
   }
 }
