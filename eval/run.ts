@@ -9,7 +9,6 @@
  *
  *   npx tsx eval/run.ts [--quick] [--no-full] [--no-large]
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -231,10 +230,6 @@ async function main(): Promise<void> {
   });
   const resultsFile = path.join(here, "RESULTS.md");
   fs.writeFileSync(resultsFile, markdown);
-  // The repository's formatter also owns Markdown: format the file as `npm run lint` expects it.
-  execFileSync(path.join(repoRoot, "node_modules/.bin/biome"), ["format", "--write", resultsFile], {
-    stdio: "ignore",
-  });
   const all = totals(runs.filter((run) => run.path !== "logs-only"));
   const recall = ratio(all.objectsFound, all.objects);
   const precision = ratio(all.tp, all.tp + all.fp);
