@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { Severity, Triage } from "../detect/finding.js";
 import { html } from "../shared/html.js";
 import type { ConsoleBackend } from "./backend.js";
@@ -31,6 +31,15 @@ export interface RunningConsole {
 const SEVERITIES = new Set<Severity>(["informational", "low", "medium", "high", "critical"]);
 const VERDICTS = new Set<Triage["verdict"]>(["truePositive", "falsePositive", "undecided"]);
 
+/** Every page goes out the same way: HTML, UTF-8, with an optional error status. */
+function page(reply: FastifyReply, body: string, status = 200): FastifyReply {
+  return reply.code(status).type("text/html; charset=utf-8").send(body);
+}
+
+function notFound(reply: FastifyReply, what: string): FastifyReply {
+  return page(reply, layout("Not found", html`<p>No such ${what}.</p>`), 404);
+}
+
 /** The local triage console: loopback only, token required, every page server-rendered. */
 export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
   const token = options.token ?? newConsoleToken();
@@ -61,7 +70,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     const { findings, triage } = await backend.listFindings();
     const minSeverity = SEVERITIES.has(q.minSeverity as Severity) ? (q.minSeverity as Severity) : undefined;
     const verdict = VERDICTS.has(q.verdict as Triage["verdict"]) ? (q.verdict as Triage["verdict"]) : "any";
-    return reply.type("text/html; charset=utf-8").send(
+    return page(
+      reply,
       findingsPage(findings, triage, {
         minSeverity,
         technique: q.technique || undefined,
@@ -75,12 +85,9 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     const { id } = request.params as { id: string };
     const { findings, triage } = await backend.listFindings();
     const finding = findings.find((f) => f.id === id);
-    if (!finding)
-      return reply
-        .code(404)
-        .type("text/html; charset=utf-8")
-        .send(layout("Not found", html`<p>No finding ${id}.</p>`));
-    return reply.type("text/html; charset=utf-8").send(
+    if (!finding) return notFound(reply, `finding ${id}`);
+    return page(
+      reply,
       findingPage(
         finding,
         triage.find((t) => t.findingId === id),
@@ -93,17 +100,13 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   app.get("/users", async (request, reply) => {
     const text = ((request.query as Record<string, string | undefined>).text ?? "").slice(0, 200);
     const users = await backend.searchUsers(text, USER_PAGE_LIMIT);
-    return reply.type("text/html; charset=utf-8").send(usersPage(users, text, USER_PAGE_LIMIT));
+    return page(reply, usersPage(users, text, USER_PAGE_LIMIT));
   });
 
   app.get("/users/:id", async (request, reply) => {
     const user = await backend.user((request.params as { id: string }).id);
-    if (!user)
-      return reply
-        .code(404)
-        .type("text/html; charset=utf-8")
-        .send(layout("Not found", html`<p>No such user.</p>`));
-    return reply.type("text/html; charset=utf-8").send(userPage(user));
+    if (!user) return notFound(reply, "user");
+    return page(reply, userPage(user));
   });
 
   app.post("/findings/:id/triage", async (request, reply) => {
@@ -126,41 +129,33 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   app.post("/plans", async (request, reply) => {
     const ids = (request.body as URLSearchParams).getAll("finding");
     if (ids.length === 0)
-      return reply
-        .code(400)
-        .type("text/html; charset=utf-8")
-        .send(layout("No findings selected", html`<p>Select at least one finding to plan.</p>`));
+      return page(
+        reply,
+        layout("No findings selected", html`<p>Select at least one finding to plan.</p>`),
+        400,
+      );
     const { planId } = await backend.createPlan(ids);
     return reply.redirect(`/plans/${encodeURIComponent(planId)}`, 303);
   });
 
   app.get("/plans/:id", async (request, reply) => {
     const plan = await backend.showPlan((request.params as { id: string }).id);
-    if (!plan)
-      return reply
-        .code(404)
-        .type("text/html; charset=utf-8")
-        .send(layout("Not found", html`<p>No such plan.</p>`));
-    return reply.type("text/html; charset=utf-8").send(planPage(plan));
+    if (!plan) return notFound(reply, "plan");
+    return page(reply, planPage(plan));
   });
 
   app.post("/plans/:id/apply", async (request, reply) => {
     const plan = await backend.showPlan((request.params as { id: string }).id);
-    if (!plan)
-      return reply
-        .code(404)
-        .type("text/html; charset=utf-8")
-        .send(layout("Not found", html`<p>No such plan.</p>`));
+    if (!plan) return notFound(reply, "plan");
     const typed = (request.body as URLSearchParams).get("confirm")?.trim() ?? "";
     if (typed !== confirmationPhrase(plan)) {
-      return reply
-        .code(400)
-        .type("text/html; charset=utf-8")
-        .send(planPage(plan, "The confirmation did not match the plan's users: nothing was applied."));
+      return page(
+        reply,
+        planPage(plan, "The confirmation did not match the plan's users: nothing was applied."),
+        400,
+      );
     }
-    return reply
-      .type("text/html; charset=utf-8")
-      .send(applyResultPage(plan, await backend.applyPlan(plan.id)));
+    return page(reply, applyResultPage(plan, await backend.applyPlan(plan.id)));
   });
 
   await app.listen({ host: "127.0.0.1", port: options.port ?? 0 });
