@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import type { CaseStore, RecordKind, UpsertItem } from "../store/index.js";
 import { type CsvLayout, readCsvRecords } from "./csv-reader.js";
@@ -169,53 +170,64 @@ export async function importFile(
     if (pending.length >= batchSize) flush();
   };
 
-  try {
-    const source = await openText(absolute);
-    summary.compression = source.compression;
-    summary.encoding = source.encoding;
-    const { first, chunks } = await peekFirstChar(source.chunks);
-    if (first === "{" || first === "[") {
-      for await (const items of readJsonRecords(chunks, (layout: JsonLayout) => {
-        summary.format = layout;
-      })) {
-        for (const item of items) {
-          if ("error" in item && item.error !== undefined) reject(item.line, item.error);
-          else {
-            const [mapped, format] = guarded(() => mapJsonValue(item.value, item.context));
-            // The line's text is the stored JSON only when the record was taken as it is.
-            const json = "record" in mapped && mapped.record === item.value ? item.json : undefined;
-            take(item.line, mapped, format, json);
+  await store.bulkLoad(estimatedRecords(absolute), async () => {
+    try {
+      const source = await openText(absolute);
+      summary.compression = source.compression;
+      summary.encoding = source.encoding;
+      const { first, chunks } = await peekFirstChar(source.chunks);
+      if (first === "{" || first === "[") {
+        for await (const items of readJsonRecords(chunks, (layout: JsonLayout) => {
+          summary.format = layout;
+        })) {
+          for (const item of items) {
+            if ("error" in item && item.error !== undefined) reject(item.line, item.error);
+            else {
+              const [mapped, format] = guarded(() => mapJsonValue(item.value, item.context));
+              // The line's text is the stored JSON only when the record was taken as it is.
+              const json = "record" in mapped && mapped.record === item.value ? item.json : undefined;
+              take(item.line, mapped, format, json);
+            }
           }
         }
-      }
-    } else if (first !== undefined) {
-      const fileName = path.basename(absolute);
-      let layout: CsvLayout = "log-analytics";
-      for await (const items of readCsvRecords(chunks, (l) => {
-        layout = l;
-        summary.format = `csv:${l}`;
-      })) {
-        for (const item of items) {
-          if ("error" in item) reject(item.line, item.error);
-          else take(item.line, ...guarded(() => mapCsvRow(item.row, layout, fileName)));
+      } else if (first !== undefined) {
+        const fileName = path.basename(absolute);
+        let layout: CsvLayout = "log-analytics";
+        for await (const items of readCsvRecords(chunks, (l) => {
+          layout = l;
+          summary.format = `csv:${l}`;
+        })) {
+          for (const item of items) {
+            if ("error" in item) reject(item.line, item.error);
+            else take(item.line, ...guarded(() => mapCsvRow(item.row, layout, fileName)));
+          }
         }
+        if (summary.format === "unknown")
+          throw new FileFormatError("not a recognised log export (no CSV header)");
+      } else {
+        summary.format = "empty";
       }
-      if (summary.format === "unknown")
-        throw new FileFormatError("not a recognised log export (no CSV header)");
-    } else {
-      summary.format = "empty";
+      flush();
+    } catch (error) {
+      flush();
+      if (error instanceof FileFormatError) reject(error.line ?? 0, error.message);
+      else if (isCsvError(error))
+        reject(error.lines ?? 0, `malformed CSV, the rest of the file is unreadable: ${error.message}`);
+      else if (isSystemError(error)) reject(0, `cannot read the file: ${error.message}`);
+      else throw error;
     }
-    flush();
-  } catch (error) {
-    flush();
-    if (error instanceof FileFormatError) reject(error.line ?? 0, error.message);
-    else if (isCsvError(error))
-      reject(error.lines ?? 0, `malformed CSV, the rest of the file is unreadable: ${error.message}`);
-    else if (isSystemError(error)) reject(0, `cannot read the file: ${error.message}`);
-    else throw error;
-  }
+  });
   summary.rejections.sort((a, b) => a.line - b.line);
   return summary;
+}
+
+/** About how many records a file holds (~1 KB each), to let the store prepare a bulk load; 0 if unknown. */
+function estimatedRecords(file: string): number {
+  try {
+    return fs.statSync(file).size / 1024;
+  } catch {
+    return 0;
+  }
 }
 
 /** A record no mapper anticipated must cost only itself, never the rest of the file. */

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import Database from "better-sqlite3";
 import { KIND_INFO, RECORD_KINDS, type RecordKind, type RecordTypeMap } from "./kinds.js";
 import { assertNesting, normalizeRecord, RecordError, toUtcIso } from "./normalize.js";
-import { ensureSchema, STORE_MIGRATIONS } from "./schema.js";
+import { ensureSchema, RECORD_INDEXES, STORE_MIGRATIONS } from "./schema.js";
 import { secretFreeJson } from "./secrets.js";
 import type { CaseSnapshot } from "./snapshot.js";
 import { buildSnapshot } from "./snapshot-builder.js";
@@ -36,6 +36,8 @@ export function openCase(path: string, options: OpenCaseOptions = {}): CaseStore
       db.pragma("synchronous = NORMAL");
     }
     ensureSchema(db, "store", STORE_MIGRATIONS);
+    // Restores indexes an interrupted bulk import dropped (a no-op when they exist).
+    if (!readonly) for (const index of RECORD_INDEXES) db.exec(index.create);
   } catch (error) {
     throw new Error(
       `cannot open case file ${path}: ${error instanceof Error ? error.message : String(error)}`,
@@ -43,6 +45,9 @@ export function openCase(path: string, options: OpenCaseOptions = {}): CaseStore
   }
   return new SqliteCaseStore(path, db);
 }
+
+/** Below this many incoming records, keeping the indexes up to date row by row is cheap enough. */
+const BULK_LOAD_MIN_RECORDS = 20_000;
 
 interface ExistingRow {
   id: number;
@@ -60,6 +65,7 @@ interface RawRow {
 class SqliteCaseStore implements CaseStore {
   readonly readonly: boolean;
   private readonly originIds = new Map<string, number>();
+  private bulkLoading = false;
   private readonly statements;
 
   constructor(
@@ -407,6 +413,24 @@ class SqliteCaseStore implements CaseStore {
 
   setMeta(key: string, value: string): void {
     this.statements.setMeta.run(key, value);
+  }
+
+  async bulkLoad<T>(estimatedRecords: number, load: () => Promise<T>): Promise<T> {
+    if (this.bulkLoading || this.readonly) return load();
+    const existing =
+      (this.db.prepare("SELECT MAX(id) AS n FROM records").get() as { n: number | null }).n ?? 0;
+    // Rebuilding costs a pass over the whole table: worth it only when the load is at least as big.
+    if (estimatedRecords < Math.max(BULK_LOAD_MIN_RECORDS, existing)) return load();
+    this.bulkLoading = true;
+    try {
+      this.db.exec(RECORD_INDEXES.map((index) => `DROP INDEX IF EXISTS ${index.name};`).join(""));
+      return await load();
+    } finally {
+      this.bulkLoading = false;
+      this.db.transaction(() => {
+        for (const index of RECORD_INDEXES) this.db.exec(index.create);
+      })();
+    }
   }
 
   transaction<T>(fn: () => T): T {

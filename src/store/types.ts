@@ -194,6 +194,13 @@ export interface CaseStore {
   transaction<T>(fn: () => T): T;
 
   /**
+   * Runs `load`, an import of about `estimatedRecords` records. When that is large against the case,
+   * the secondary indexes are dropped first and rebuilt once at the end (or by the next writable
+   * open, if the load is interrupted); lookups by natural key, hence deduplication, are unaffected.
+   */
+  bulkLoad<T>(estimatedRecords: number, load: () => Promise<T>): Promise<T>;
+
+  /**
    * Applies a module's own migrations, in order, each exactly once and each in a transaction,
    * tracked in `schema_versions(namespace, version)`. Version N is `migrations[N-1]`; append new
    * migrations, never edit applied ones. Returns the namespace's version afterwards.

@@ -296,3 +296,61 @@ describe("reading", () => {
 function readIfExists(p: string): string {
   return fs.existsSync(p) ? fs.readFileSync(p).toString("latin1") : "";
 }
+
+describe("bulkLoad", () => {
+  const indexNames = (s: CaseStore) => {
+    const db = openCase(s.path, { readonly: true });
+    try {
+      return (db as unknown as { db: { prepare(sql: string): { all(): { name: string }[] } } }).db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records' ORDER BY name")
+        .all()
+        .map((row) => row.name);
+    } finally {
+      db.close();
+    }
+  };
+  const withIndexes = [
+    "records_kind_scope",
+    "records_kind_time",
+    "records_kind_user",
+    "sqlite_autoindex_records_1",
+  ];
+
+  test("a large load runs without secondary indexes, keeps deduplicating, and rebuilds them", async () => {
+    const during = await store.bulkLoad(1_000_000, async () => {
+      store.upsert(
+        "signIns",
+        [{ id: "s1", createdDateTime: "2026-01-01T00:00:00Z", userId: "u1" }],
+        file("a", 1),
+      );
+      store.upsert(
+        "signIns",
+        [{ id: "s1", createdDateTime: "2026-01-01T00:00:00Z", userId: "u1" }],
+        file("b", 7),
+      );
+      return indexNames(store);
+    });
+    expect(during).toEqual(["sqlite_autoindex_records_1"]);
+    expect(indexNames(store)).toEqual(withIndexes);
+    expect(store.provenance("signIns", "s1@2026-01-01T00:00:00Z")).toEqual([file("a", 1), file("b", 7)]);
+    expect([...store.iterate("signIns", { userId: "u1" })]).toHaveLength(1);
+  });
+
+  test("a small load keeps the indexes; an interrupted large load leaves a case the next open repairs", async () => {
+    expect(await store.bulkLoad(10, async () => indexNames(store))).toEqual(withIndexes);
+    // A load that fails part-way still rebuilds the indexes on its way out.
+    await expect(
+      store.bulkLoad(1_000_000, async () => {
+        throw new Error("disk gone");
+      }),
+    ).rejects.toThrow("disk gone");
+    expect(indexNames(store)).toEqual(withIndexes);
+    // A process killed mid-load never reaches that: the next writable open re-creates them.
+    (store as unknown as { db: { exec(sql: string): void } }).db.exec(
+      "DROP INDEX records_kind_time; DROP INDEX records_kind_user",
+    );
+    store.close();
+    store = openCase(casePath);
+    expect(indexNames(store)).toEqual(withIndexes);
+  });
+});
