@@ -80,8 +80,15 @@ async function main(): Promise<void> {
     scenario: values.scenario!,
     seed: values.seed!,
   });
+  // Scenario tenants are generated at a fixed date (deterministic), so the log window is taken
+  // from the scenario, not from today: the demo keeps working whenever it is run.
+  const scenarioNow = Date.parse(emu.groundTruth?.now ?? new Date().toISOString());
+  const since = new Date(scenarioNow - 35 * 86_400_000).toISOString();
   const steps: Step[] = [
-    { title: "Collect the tenant through Microsoft Graph", args: ["collect", "--case", caseFile] },
+    {
+      title: "Collect the tenant through Microsoft Graph",
+      args: ["collect", "--case", caseFile, "--since", since],
+    },
     { title: "Detect rogue MFA methods and devices", args: ["detect", "--case", caseFile] },
     {
       title: "Plan the eviction (reviewable, no writes)",

@@ -132,6 +132,9 @@ export const RESPONDER_PERMISSIONS = [
   "Policy.Read.AuthenticationMethod",
   "Policy.Read.DeviceConfiguration",
   "Policy.ReadWrite.ConditionalAccess",
+  // Read for collect (permissions.json lists only Read.All for listing risky users), ReadWrite for
+  // confirming a user compromised.
+  "IdentityRiskyUser.Read.All",
   "IdentityRiskyUser.ReadWrite.All",
   "IdentityRiskEvent.Read.All",
   "UserAuthenticationMethod.ReadWrite.All",
