@@ -4,6 +4,7 @@ import path from "node:path";
 import { type DetectionResult, detect } from "../src/detect/engine.js";
 import { importFiles } from "../src/ingest/index.js";
 import { openCase } from "../src/store/index.js";
+import { sharedDataFiles } from "../test/support/shared-data.js";
 
 /**
  * Every public sample file in ../shared/data, imported through the product's importer into one
@@ -13,19 +14,6 @@ export interface SharedDataRun {
   files: { file: string; records: number; rejected: number }[];
   result: DetectionResult;
   records: { signIns: number; audits: number; riskDetections: number };
-}
-
-export function sharedDataFiles(dataDir: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.(json|jsonl|log|csv)$/i.test(entry.name)) out.push(full);
-    }
-  };
-  walk(dataDir);
-  return out.sort();
 }
 
 export async function detectSharedData(dataDir: string): Promise<SharedDataRun> {

@@ -1,29 +1,15 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DirectoryAudit, SignIn } from "../../src/graph/types.js";
 import { type ImportSummary, importFiles } from "../../src/ingest/index.js";
 import { type CaseStore, openCase } from "../../src/store/index.js";
+import { sharedDataAvailable, sharedDataDir, sharedDataFiles } from "../support/shared-data.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const dataDir = path.resolve(repoRoot, "../shared/data");
-const exists = fs.existsSync(dataDir);
-
-/** Every data file of the shared set (documentation and licence files are not data). */
-function dataFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.(json|jsonl|log|csv)$/i.test(entry.name)) out.push(full);
-    }
-  };
-  walk(dataDir);
-  return out.sort();
-}
+const dataDir = sharedDataDir;
+const exists = sharedDataAvailable;
+const dataFiles = () => sharedDataFiles();
 
 const rel = (file: string) => path.relative(dataDir, file);
 

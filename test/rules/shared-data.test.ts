@@ -6,6 +6,7 @@ import { importFiles } from "../../src/ingest/index.js";
 import { evaluateIntent, type IntentMatch, type LogRecords } from "../../src/rules/evaluate.js";
 import { RULE_INTENTS } from "../../src/rules/intents.js";
 import { openCase } from "../../src/store/index.js";
+import { sharedDataAvailable, sharedDataFiles } from "../support/shared-data.js";
 
 /**
  * The rules' intents on the real public Entra records of ../shared/data (imported as the product
@@ -14,23 +15,8 @@ import { openCase } from "../../src/store/index.js";
  * samples is.
  */
 
-const repoRoot = path.resolve(import.meta.dirname, "../..");
-const dataDir = path.resolve(repoRoot, "../shared/data");
-const exists = fs.existsSync(dataDir);
-
-function dataFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.(json|jsonl|log|csv)$/i.test(entry.name) && !/\.invalid\./i.test(entry.name))
-        out.push(full);
-    }
-  };
-  walk(dataDir);
-  return out.sort();
-}
+const exists = sharedDataAvailable;
+const dataFiles = () => sharedDataFiles().filter((file) => !/\.invalid\./i.test(file));
 
 describe.skipIf(!exists)("rules on the shared public sample logs (not run when ../shared is absent)", () => {
   let dir: string;
