@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import Database from "better-sqlite3";
 import { KIND_INFO, RECORD_KINDS, type RecordKind, type RecordTypeMap } from "./kinds.js";
-import { assertNesting, normalizeRecord, RecordError, toUtcIso } from "./normalize.js";
+import { toUtcIso } from "./normalize.js";
+import { prepareRow, type RowOutcome, RowWriter } from "./row-writer.js";
 import { ensureSchema, RECORD_INDEXES, STORE_MIGRATIONS } from "./schema.js";
-import { secretFreeJson } from "./secrets.js";
 import type { CaseSnapshot } from "./snapshot.js";
 import { buildSnapshot } from "./snapshot-builder.js";
 import type {
@@ -49,12 +49,6 @@ export function openCase(path: string, options: OpenCaseOptions = {}): CaseStore
 /** Below this many incoming records, keeping the indexes up to date row by row is cheap enough. */
 const BULK_LOAD_MIN_RECORDS = 20_000;
 
-interface ExistingRow {
-  id: number;
-  from_graph: number;
-  raw: string;
-}
-
 interface RawRow {
   key: string;
   scope: string | null;
@@ -67,31 +61,17 @@ class SqliteCaseStore implements CaseStore {
   private readonly originIds = new Map<string, number>();
   private bulkLoading = false;
   private readonly statements;
+  private readonly writer: RowWriter;
 
   constructor(
     readonly path: string,
     readonly db: Database.Database,
   ) {
     this.readonly = db.readonly;
-    // Prepared once: the import and collection hot paths run these per record.
+    this.writer = new RowWriter(db);
     this.statements = {
-      insertRecord: db.prepare(
-        `INSERT INTO records (kind, key, scope, time, user_id, type, from_graph, raw)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, key) DO NOTHING`,
-      ),
-      findRecord: db.prepare("SELECT id, from_graph, raw FROM records WHERE kind = ? AND key = ?"),
-      updateRecord: db.prepare(
-        "UPDATE records SET scope = ?, time = ?, user_id = ?, type = ?, from_graph = ?, raw = ? WHERE id = ?",
-      ),
-      insertProvenance: db.prepare(
-        "INSERT INTO provenance (record_id, origin_id, detail) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-      ),
-      refreshProvenance: db.prepare("UPDATE provenance SET detail = ? WHERE record_id = ? AND origin_id = ?"),
       findOrigin: db.prepare("SELECT id FROM origins WHERE source = ? AND origin = ?"),
       insertOrigin: db.prepare("INSERT INTO origins (source, origin) VALUES (?, ?)"),
-      cover: db.prepare(
-        "INSERT INTO coverage (kind, origin_id, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at",
-      ),
       getCheckpoint: db.prepare("SELECT value FROM checkpoints WHERE stream = ?"),
       setCheckpoint: db.prepare(
         `INSERT INTO checkpoints (stream, value, updated_at) VALUES (?, ?, ?)
@@ -213,49 +193,14 @@ class SqliteCaseStore implements CaseStore {
     originId: number,
     scope: string | undefined,
     json?: string,
-  ): { outcome: "inserted" | "updated" | "unchanged"; key: string } | string {
-    const s = this.statements;
-    let n: ReturnType<typeof normalizeRecord>;
-    try {
-      n = normalizeRecord(kind, record, scope);
-    } catch (error) {
-      if (error instanceof RecordError) return error.message;
-      throw error;
-    }
-    const fromGraph = provenance.source === "graph" ? 1 : 0;
-    const detail = provenance.source === "graph" ? provenance.collectedAt : String(provenance.line);
-    let raw: string;
-    try {
-      raw = secretFreeJson(record as object, json);
-      assertNesting(kind, raw);
-    } catch (error) {
-      if (error instanceof RecordError) return error.message;
-      // e.g. nesting too deep for JSON.stringify: refuse this record, keep the batch.
-      return `${kind} record cannot be stored: ${error instanceof Error ? error.message : String(error)}`;
-    }
-    const insert = s.insertRecord.run(kind, n.key, n.scope, n.time, n.userId, n.type, fromGraph, raw);
-    if (insert.changes === 1) {
-      s.insertProvenance.run(insert.lastInsertRowid, originId, detail);
-      return { outcome: "inserted", key: n.key };
-    }
-    const existing = s.findRecord.get(kind, n.key) as ExistingRow;
-    let changed = false;
-    // Graph's JSON is authoritative over a file's. Between files the fields are merged: exports often
-    // hold one event in several partial rows (Log Analytics) or in several shapes.
-    const next =
-      fromGraph === 1 ? raw : existing.from_graph === 0 ? mergeJson(existing.raw, raw) : existing.raw;
-    if (next !== existing.raw) {
-      const m = next === raw ? n : normalizeRecord(kind, JSON.parse(next), scope);
-      s.updateRecord.run(m.scope, m.time, m.userId, m.type, fromGraph, next, existing.id);
-      changed = true;
-    }
-    if (s.insertProvenance.run(existing.id, originId, detail).changes === 1) changed = true;
-    else if (fromGraph === 1) s.refreshProvenance.run(detail, existing.id, originId);
-    return { outcome: changed ? "updated" : "unchanged", key: n.key };
+  ): { outcome: RowOutcome; key: string } | string {
+    const row = prepareRow(kind, record, provenance, originId, scope, json);
+    if (typeof row === "string") return row;
+    return { outcome: this.writer.write(row), key: row.key };
   }
 
   private cover(kind: RecordKind, originId: number, provenance: Provenance): void {
-    this.statements.cover.run(
+    this.writer.cover(
       kind,
       originId,
       provenance.source === "graph" ? provenance.collectedAt : new Date().toISOString(),
@@ -449,24 +394,6 @@ class SqliteCaseStore implements CaseStore {
   private assertKind(kind: string): asserts kind is RecordKind {
     if (!Object.hasOwn(KIND_INFO, kind)) throw new Error(`unknown record kind "${kind}"`);
   }
-}
-
-/**
- * Fills fields the stored record lacks from another file's copy; fields already stored are kept, so
- * re-importing files in any order converges and changes nothing the second time.
- */
-function mergeJson(existingRaw: string, incomingRaw: string): string {
-  if (existingRaw === incomingRaw) return existingRaw;
-  const merged = JSON.parse(existingRaw) as Record<string, unknown>;
-  const incoming = JSON.parse(incomingRaw) as Record<string, unknown>;
-  let added = false;
-  for (const [key, value] of Object.entries(incoming)) {
-    if (merged[key] == null && value != null) {
-      merged[key] = value;
-      added = true;
-    }
-  }
-  return added ? JSON.stringify(merged) : existingRaw;
 }
 
 function toStored<T>(row: RawRow): StoredRecord<T> {

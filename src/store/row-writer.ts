@@ -1,0 +1,154 @@
+import type Database from "better-sqlite3";
+import type { RecordKind } from "./kinds.js";
+import { assertNesting, normalizeRecord, RecordError } from "./normalize.js";
+import { secretFreeJson } from "./secrets.js";
+import type { Provenance } from "./types.js";
+
+/**
+ * One record made ready for the records table: its natural key and normalized columns, its raw JSON
+ * (secrets stripped) and its provenance. Only strings and numbers, so it can be handed to a writer
+ * on another thread for the cost of a copy.
+ */
+export interface PreparedRow {
+  kind: RecordKind;
+  key: string;
+  scope: string | null;
+  time: string | null;
+  userId: string | null;
+  type: string | null;
+  fromGraph: 0 | 1;
+  raw: string;
+  originId: number;
+  detail: string;
+}
+
+export type RowOutcome = "inserted" | "updated" | "unchanged";
+
+/** Normalizes and scrubs one record (no database access); returns the rejection reason if it cannot be stored. */
+export function prepareRow(
+  kind: RecordKind,
+  record: unknown,
+  provenance: Provenance,
+  originId: number,
+  scope: string | undefined,
+  json?: string,
+): PreparedRow | string {
+  let n: ReturnType<typeof normalizeRecord>;
+  try {
+    n = normalizeRecord(kind, record, scope);
+  } catch (error) {
+    if (error instanceof RecordError) return error.message;
+    throw error;
+  }
+  let raw: string;
+  try {
+    raw = secretFreeJson(record as object, json);
+    assertNesting(kind, raw);
+  } catch (error) {
+    if (error instanceof RecordError) return error.message;
+    // e.g. nesting too deep for JSON.stringify: refuse this record, keep the batch.
+    return `${kind} record cannot be stored: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const graph = provenance.source === "graph";
+  return {
+    kind,
+    ...n,
+    fromGraph: graph ? 1 : 0,
+    raw,
+    originId,
+    detail: graph ? provenance.collectedAt : String(provenance.line),
+  };
+}
+
+interface ExistingRow {
+  id: number;
+  from_graph: number;
+  raw: string;
+}
+
+/** Writes prepared rows to the records and provenance tables of one connection. */
+export class RowWriter {
+  private readonly insertRecord;
+  private readonly findRecord;
+  private readonly updateRecord;
+  private readonly insertProvenance;
+  private readonly refreshProvenance;
+  private readonly coverStatement;
+
+  constructor(db: Database.Database) {
+    // Prepared once: the import and collection hot paths run these per record.
+    this.insertRecord = db.prepare(
+      `INSERT INTO records (kind, key, scope, time, user_id, type, from_graph, raw)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, key) DO NOTHING`,
+    );
+    this.findRecord = db.prepare("SELECT id, from_graph, raw FROM records WHERE kind = ? AND key = ?");
+    this.updateRecord = db.prepare(
+      "UPDATE records SET scope = ?, time = ?, user_id = ?, type = ?, from_graph = ?, raw = ? WHERE id = ?",
+    );
+    this.insertProvenance = db.prepare(
+      "INSERT INTO provenance (record_id, origin_id, detail) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    );
+    this.refreshProvenance = db.prepare(
+      "UPDATE provenance SET detail = ? WHERE record_id = ? AND origin_id = ?",
+    );
+    this.coverStatement = db.prepare(
+      "INSERT INTO coverage (kind, origin_id, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at",
+    );
+  }
+
+  /** Stores one row (inside the caller's transaction); returns what happened. */
+  write(row: PreparedRow): RowOutcome {
+    const { kind, key, fromGraph, raw, originId, detail } = row;
+    const insert = this.insertRecord.run(
+      kind,
+      key,
+      row.scope,
+      row.time,
+      row.userId,
+      row.type,
+      fromGraph,
+      raw,
+    );
+    if (insert.changes === 1) {
+      this.insertProvenance.run(insert.lastInsertRowid, originId, detail);
+      return "inserted";
+    }
+    const existing = this.findRecord.get(kind, key) as ExistingRow;
+    let changed = false;
+    // Graph's JSON is authoritative over a file's. Between files the fields are merged: exports often
+    // hold one event in several partial rows (Log Analytics) or in several shapes.
+    const next =
+      fromGraph === 1 ? raw : existing.from_graph === 0 ? mergeJson(existing.raw, raw) : existing.raw;
+    if (next !== existing.raw) {
+      const m = next === raw ? row : normalizeRecord(kind, JSON.parse(next), row.scope ?? undefined);
+      this.updateRecord.run(m.scope, m.time, m.userId, m.type, fromGraph, next, existing.id);
+      changed = true;
+    }
+    if (this.insertProvenance.run(existing.id, originId, detail).changes === 1) changed = true;
+    else if (fromGraph === 1) this.refreshProvenance.run(detail, existing.id, originId);
+    return changed ? "updated" : "unchanged";
+  }
+
+  /** Records that `kind` was collected/imported from the origin (at `at`), even with no records. */
+  cover(kind: RecordKind, originId: number, at: string): void {
+    this.coverStatement.run(kind, originId, at);
+  }
+}
+
+/**
+ * Fills fields the stored record lacks from another file's copy; fields already stored are kept, so
+ * re-importing files in any order converges and changes nothing the second time.
+ */
+function mergeJson(existingRaw: string, incomingRaw: string): string {
+  if (existingRaw === incomingRaw) return existingRaw;
+  const merged = JSON.parse(existingRaw) as Record<string, unknown>;
+  const incoming = JSON.parse(incomingRaw) as Record<string, unknown>;
+  let added = false;
+  for (const [key, value] of Object.entries(incoming)) {
+    if (merged[key] == null && value != null) {
+      merged[key] = value;
+      added = true;
+    }
+  }
+  return added ? JSON.stringify(merged) : existingRaw;
+}
