@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { DETECTIONS } from "../src/detect/detections/index.js";
 import { detect } from "../src/detect/engine.js";
 import { buildScenario, listScenarios } from "../src/emulator/tenant/scenarios/index.js";
-import { type CaseSnapshot, STREAMS } from "../src/store/snapshot.js";
+import { type CaseSnapshot, caseSnapshot, STREAMS } from "../src/store/snapshot.js";
 import { collectTenant } from "./full-path.js";
 import { type RunRecord, renderResults, totals } from "./results.js";
 import { ratio, scoreRun } from "./score.js";
@@ -28,24 +28,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** The snapshot an import of exported logs would give: logs kept, every inventory stream missing. */
 function logsOnly(snapshot: CaseSnapshot): CaseSnapshot {
   const missing = new Set(STREAMS.filter((stream) => !["audits", "signins", "risk"].includes(stream)));
-  return {
+  return caseSnapshot({
     missing,
-    users: [],
-    methods: new Map(),
-    registrationDetails: [],
-    devices: [],
-    groups: [],
-    groupMembers: new Map(),
-    roleDefinitions: [],
-    roleAssignments: [],
     audits: snapshot.audits,
     signIns: snapshot.signIns,
-    riskyUsers: [],
     riskDetections: snapshot.riskDetections,
-    conditionalAccessPolicies: [],
-    namedLocations: [],
-    authenticationStrengthPolicies: [],
-  };
+  });
 }
 const repoRoot = path.resolve(here, "..");
 

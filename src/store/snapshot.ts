@@ -68,3 +68,26 @@ export interface CaseSnapshot {
   authorizationPolicy?: AuthorizationPolicy;
   securityDefaults?: SecurityDefaultsPolicy;
 }
+
+/** A case with only the given parts; every other stream empty (and not listed as missing). */
+export function caseSnapshot(parts: Partial<CaseSnapshot> = {}): CaseSnapshot {
+  return {
+    missing: new Set(),
+    users: [],
+    methods: new Map(),
+    registrationDetails: [],
+    devices: [],
+    groups: [],
+    groupMembers: new Map(),
+    roleDefinitions: [],
+    roleAssignments: [],
+    audits: [],
+    signIns: [],
+    riskyUsers: [],
+    riskDetections: [],
+    conditionalAccessPolicies: [],
+    namedLocations: [],
+    authenticationStrengthPolicies: [],
+    ...parts,
+  };
+}

@@ -2,6 +2,7 @@ import type { Finding } from "../../src/detect/finding.js";
 import type { AuthenticationMethod, Device, User } from "../../src/graph/types.js";
 import { FIXED_METHOD_IDS } from "../../src/graph/types.js";
 import type { CaseSnapshot } from "../../src/store/snapshot.js";
+import { caseSnapshot } from "../../src/store/snapshot.js";
 
 /** A small hand-made case for planner unit tests. */
 
@@ -41,27 +42,7 @@ export function device(id: string, operatingSystem: string, extra: Partial<Devic
   };
 }
 
-export function snapshot(parts: Partial<CaseSnapshot>): CaseSnapshot {
-  return {
-    missing: new Set(),
-    users: [],
-    methods: new Map(),
-    registrationDetails: [],
-    devices: [],
-    groups: [],
-    groupMembers: new Map(),
-    roleDefinitions: [],
-    roleAssignments: [],
-    audits: [],
-    signIns: [],
-    riskyUsers: [],
-    riskDetections: [],
-    conditionalAccessPolicies: [],
-    namedLocations: [],
-    authenticationStrengthPolicies: [],
-    ...parts,
-  };
-}
+export const snapshot = (parts: Partial<CaseSnapshot>): CaseSnapshot => caseSnapshot(parts);
 
 let counter = 0;
 export function methodFinding(

@@ -7,7 +7,7 @@ import type { AuthenticationMethod } from "../../src/graph/types.js";
 import { csvCell, reportJson, writeCsvExports } from "../../src/report/exports.js";
 import { renderReportHtml } from "../../src/report/html.js";
 import type { ReportInput } from "../../src/report/model.js";
-import type { CaseSnapshot } from "../../src/store/snapshot.js";
+import { type CaseSnapshot, caseSnapshot } from "../../src/store/snapshot.js";
 
 const HOSTILE = `<script>alert("pwned")</script><img src=x onerror=alert(1)>`;
 const userId = "9f0d2c1a-0000-4000-8000-000000000001";
@@ -20,17 +20,12 @@ function snapshot(): CaseSnapshot {
       displayName: HOSTILE,
     },
   ];
-  return {
+  return caseSnapshot({
     tenantId: "contoso",
     missing: new Set(["risk"]),
     users: [{ id: userId, userPrincipalName: "o'brien@contoso.com", displayName: HOSTILE }],
     methods: new Map([[userId, methods]]),
-    registrationDetails: [],
     devices: [{ id: "d-1", displayName: "x".repeat(5000), operatingSystem: "Windows" }],
-    groups: [],
-    groupMembers: new Map(),
-    roleDefinitions: [],
-    roleAssignments: [],
     audits: [
       {
         id: "a-1",
@@ -51,12 +46,8 @@ function snapshot(): CaseSnapshot {
         status: { errorCode: 500121, additionalDetails: "MFA denied; user declined the authentication" },
       },
     ],
-    riskyUsers: [],
-    riskDetections: [],
-    conditionalAccessPolicies: [],
-    namedLocations: [],
     authenticationStrengthPolicies: [],
-  };
+  });
 }
 
 const finding: Finding = {

@@ -6,29 +6,10 @@ import { evaluateIntent } from "../../src/rules/evaluate.js";
 import { RULE_INTENTS } from "../../src/rules/intents.js";
 import { tuneIntent, tuningFromCase, watchlistIntents } from "../../src/rules/tuning.js";
 import type { CaseSnapshot } from "../../src/store/snapshot.js";
+import { caseSnapshot } from "../../src/store/snapshot.js";
 import { addsDevice, alice, audit, bob, helpdesk, registersMethod, setsPhone, signIn } from "./records.js";
 
-function snapshot(partial: Partial<CaseSnapshot>): CaseSnapshot {
-  return {
-    missing: new Set(),
-    users: [],
-    methods: new Map(),
-    registrationDetails: [],
-    devices: [],
-    groups: [],
-    groupMembers: new Map(),
-    roleDefinitions: [],
-    roleAssignments: [],
-    audits: [],
-    signIns: [],
-    riskyUsers: [],
-    riskDetections: [],
-    conditionalAccessPolicies: [],
-    namedLocations: [],
-    authenticationStrengthPolicies: [],
-    ...partial,
-  };
-}
+const snapshot = (partial: Partial<CaseSnapshot>): CaseSnapshot => caseSnapshot(partial);
 
 function finding(partial: Partial<Finding>): Finding {
   return {
