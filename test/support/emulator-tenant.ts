@@ -1,3 +1,4 @@
+import { RESPONDER_PERMISSIONS as GENERATED_RESPONDER_PERMISSIONS } from "../../src/emulator/tenant/catalog.js";
 import type { TenantDocument } from "../../src/emulator/tenant/schema.js";
 import { FIXED_METHOD_IDS } from "../../src/graph/types.js";
 
@@ -32,26 +33,8 @@ export const DEVICES = {
   bobLaptop: "dddddddd-0000-4000-8000-000000000002",
 } as const;
 
-export const RESPONDER_PERMISSIONS = [
-  "User.Read.All",
-  "Group.Read.All",
-  "Device.ReadWrite.All",
-  "AuditLog.Read.All",
-  "Directory.Read.All",
-  "RoleManagement.Read.Directory",
-  "Policy.Read.All",
-  "Policy.Read.AuthenticationMethod",
-  "Policy.Read.DeviceConfiguration",
-  "Policy.ReadWrite.ConditionalAccess",
-  "IdentityRiskyUser.ReadWrite.All",
-  "IdentityRiskEvent.Read.All",
-  "UserAuthenticationMethod.ReadWrite.All",
-  "DeviceManagementManagedDevices.Read.All",
-  "DeviceManagementManagedDevices.PrivilegedOperations.All",
-  "User-PasswordProfile.ReadWrite.All",
-  "User.EnableDisableAccount.All",
-  "User.RevokeSessions.All",
-];
+/** The generated tenants' responder app: the permissions every command of mfa-evict needs. */
+export const RESPONDER_PERMISSIONS = [...GENERATED_RESPONDER_PERMISSIONS];
 
 export const READER_PERMISSIONS = [
   "User.Read.All",
