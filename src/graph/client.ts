@@ -41,7 +41,11 @@ export class GraphError extends Error {
 }
 
 export interface GraphClient {
-  /** One request; retries throttling and transient failures; throws GraphError otherwise. */
+  /**
+   * One request; retries throttling and transient failures; throws GraphError otherwise. A POST or
+   * PATCH is retried only when Graph certainly did not process it; when the outcome is unknown it
+   * throws GraphOutcomeUnknownError instead, and the caller reads the state before writing again.
+   */
   request<T = unknown>(request: GraphRequest): Promise<GraphResponse<T>>;
   /** Follows `@odata.nextLink` until the collection ends, yielding each page's items. */
   pages<T = unknown>(request: GraphRequest): AsyncIterable<T[]>;

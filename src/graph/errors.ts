@@ -19,6 +19,30 @@ export class GraphRetriesExhaustedError extends GraphError {
   }
 }
 
+/**
+ * A write (POST, PATCH) whose outcome is unknown: Graph answered 500/502/503/504/408, or the
+ * connection broke or timed out after the request was sent, so Graph may have processed it or not.
+ * The connector does not retry it — repeating a non-idempotent write could set a second password or
+ * replace a Temporary Access Pass — and the caller must read the current state before deciding.
+ * The message names the method, path and what went wrong, never the request body (it may hold a
+ * password).
+ */
+export class GraphOutcomeUnknownError extends GraphError {
+  override name = "GraphOutcomeUnknownError";
+  constructor(
+    last: { status: number; code: string; message: string; requestId?: string },
+    request: Pick<GraphRequest, "method" | "path">,
+  ) {
+    super(
+      last.status,
+      last.code,
+      `the write may or may not have been applied (${last.message}); not retried: read the current state before writing again`,
+      request,
+      last.requestId,
+    );
+  }
+}
+
 /** Builds a GraphError from Graph's error envelope (`{"error": {"code", "message"}}`), secrets scrubbed. */
 export function graphErrorFrom(
   status: number,

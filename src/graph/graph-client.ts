@@ -23,7 +23,12 @@ import {
   type GraphVersion,
 } from "./client.js";
 import { type CredentialEnvironment, credentialFromEnvironment } from "./credential.js";
-import { errorDetail, GraphRetriesExhaustedError, graphErrorFrom } from "./errors.js";
+import {
+  errorDetail,
+  GraphOutcomeUnknownError,
+  GraphRetriesExhaustedError,
+  graphErrorFrom,
+} from "./errors.js";
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, delay, parseRetryAfter } from "./retry-timing.js";
 import { type TokenIdentity, TokenSource } from "./token-source.js";
 
@@ -87,6 +92,8 @@ interface Call {
   headers: Record<string, string>;
   body?: string;
   charge: RequestCharge;
+  /** Whether a transient failure with an unknown outcome may be retried (see isReplayableMethod). */
+  replayable: boolean;
 }
 
 interface RawResponse {
@@ -101,6 +108,41 @@ function isTransientStatus(status: number): boolean {
     status === 429 || status === 408 || status === 500 || status === 502 || status === 503 || status === 504
   );
 }
+
+/*
+ * Which failures a request may be repeated after. A read (GET) is repeated after any transient
+ * failure. So is DELETE: it is idempotent in effect (RFC 9110 §9.2.2), and the only trace of a
+ * repeat after a delete that landed is a 404, which every caller that deletes already treats as
+ * "already gone". A POST or PATCH is not: on Graph a 500/502/504, a reset or a timeout can arrive
+ * after the workload committed the write, and a repeat would set a second password or replace the
+ * Temporary Access Pass just issued. Those are repeated only when Graph certainly did not process
+ * them:
+ *   - 429: throttling is decided before the request reaches the workload (graph-entra.md §11.1), so
+ *     a throttled request was rejected, not processed;
+ *   - 401: the token was refused before anything ran;
+ *   - a failure to connect (refused, unreachable, connect timeout, DNS): nothing was sent.
+ * 503 counts as an unknown outcome even though Graph's error table calls it transient and the SDKs'
+ * RetryHandler repeats it (graph-entra.md §1.6, §11.1): "retry later" says nothing about whether
+ * this write ran, Graph's front end answers 503 for workloads behind it, and a 503 on a create whose
+ * object was nevertheless created has been reported (msgraph-beta-sdk-dotnet issue 522). A needless
+ * "unknown" costs the caller one read; a wrong repeat costs a credential nobody knows.
+ */
+
+/** Methods whose repeat after an unknown outcome has the same effect as one request. */
+function isReplayableMethod(method: GraphMethod): boolean {
+  return method === "GET" || method === "DELETE";
+}
+
+/** Network errors raised before the request left this process: the service never saw it. */
+const NOT_SENT_NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "EADDRNOTAVAIL",
+  "EAI_AGAIN",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 
 /** TLS trust failures are configuration, not weather: retrying would only hide them. */
 const PERMANENT_NETWORK_CODES =
@@ -151,7 +193,8 @@ export function queryString(query: Record<string, string> | undefined): string {
 /**
  * Creates the Graph connector: bearer tokens from the credential, undici with keep-alive, budgets
  * that keep every request within Graph's documented limits, `Retry-After` honoured, backoff with
- * jitter for transient failures, a retry cap, `$batch` of 20 with throttled items retried, and
+ * jitter for transient failures (a POST or PATCH only when Graph certainly did not process it;
+ * otherwise GraphOutcomeUnknownError), a retry cap, `$batch` of 20 with throttled items retried, and
  * request tracing at debug level with secrets redacted.
  */
 export function createGraphClient(options: GraphClientOptions = {}): GraphConnector {
@@ -258,14 +301,22 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphConnec
       const lease = await budgets.acquire(call.charge);
       const started = Date.now();
       let response: RawResponse;
+      // Set once the request is handed to the network: a token failure before that sent nothing.
+      let dispatched = false;
       try {
-        response = await transport(call, await tokens.token(), () => lease.release());
+        const token = await tokens.token();
+        dispatched = true;
+        response = await transport(call, token, () => lease.release());
       } catch (error) {
         lease.release();
         const code = networkCode(error);
         const message = redactText(error instanceof Error ? error.message : String(error));
         if (isPermanentFailure(error, code)) throw new GraphError(0, code, message, label);
         last = { status: 0, code, message };
+        if (!call.replayable && dispatched && !NOT_SENT_NETWORK_CODES.has(code)) {
+          trace({ ...label, url: call.url.href, attempt, error: code, message, outcome: "unknown" });
+          throw new GraphOutcomeUnknownError(last, label);
+        }
         const wait = backoffDelay(attempt, backoff);
         trace({ ...label, url: call.url.href, attempt, error: code, message, retryInMs: wait });
         await delay(wait);
@@ -294,6 +345,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphConnec
       if (!isTransientStatus(response.status))
         throw graphErrorFrom(response.status, response.body, label, requestId);
       last = { status: response.status, ...detail, ...(requestId ? { requestId } : {}) };
+      if (!call.replayable && response.status !== 429) throw new GraphOutcomeUnknownError(last, label);
       const retryAfter = parseRetryAfter(response.headers["retry-after"]);
       let wait = retryAfter ?? backoffDelay(attempt, backoff);
       if (response.status === 429) {
@@ -316,6 +368,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphConnec
       headers: lowerKeys(request.headers),
       ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
       charge: chargeFor(request),
+      replayable: isReplayableMethod(request.method),
     };
   }
 
@@ -329,7 +382,14 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphConnec
     if ("nextLink" in start) {
       const url = new URL(start.nextLink);
       const { path, query } = splitGraphUrl(url);
-      call = { method: "GET", url, path, headers: {}, charge: chargeFor({ method: "GET", path, query }) };
+      call = {
+        method: "GET",
+        url,
+        path,
+        headers: {},
+        charge: chargeFor({ method: "GET", path, query }),
+        replayable: true,
+      };
     } else {
       if (start.method !== "GET")
         throw new RangeError(`pages() needs a GET, not ${start.method} ${start.path}`);
@@ -392,8 +452,25 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphConnec
           headers: {},
           body: JSON.stringify(body),
           charge: addCharges(pending.map(({ request }) => chargeFor(request))),
+          // The envelope is as replayable as its items: an envelope of reads is a read.
+          replayable: pending.every(({ request }) => isReplayableMethod(request.method)),
         });
       } catch (error) {
+        if (error instanceof GraphOutcomeUnknownError) {
+          // Each item may or may not have run: say so per item, under the item's own method and path.
+          for (const { index, request } of pending) {
+            results[index] = new GraphOutcomeUnknownError(
+              {
+                status: error.status,
+                code: error.code,
+                message: "the $batch envelope carrying it failed",
+                ...(error.requestId ? { requestId: error.requestId } : {}),
+              },
+              { method: request.method, path: request.path },
+            );
+          }
+          return;
+        }
         const failure =
           error instanceof GraphError
             ? error
@@ -427,6 +504,14 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphConnec
             label,
             lowerKeys(answer.headers)["request-id"],
           );
+          continue;
+        }
+        if (!isReplayableMethod(item.request.method) && status !== 429) {
+          // A write item that failed transiently (or got no answer) may have run: not repeated.
+          const detail = answer
+            ? errorDetail(status, answer.body)
+            : { code: "missingBatchItem", message: "no answer for this item" };
+          results[item.index] = new GraphOutcomeUnknownError({ status, ...detail }, label);
           continue;
         }
         if (attempt >= maxRetries) {

@@ -28,7 +28,7 @@ export {
   credentialFromEnvironment,
   isMicrosoftAuthorityHost,
 } from "./credential.js";
-export { GraphRetriesExhaustedError } from "./errors.js";
+export { GraphOutcomeUnknownError, GraphRetriesExhaustedError } from "./errors.js";
 export {
   createGraphClient,
   DEFAULT_GRAPH_URL,

@@ -5,6 +5,7 @@ import {
   createGraphClient,
   type GraphConnector,
   GraphError,
+  GraphOutcomeUnknownError,
   GraphRetriesExhaustedError,
 } from "../../src/graph/index.js";
 import { fakeCredential, json, type StubGraph, type StubHandler, startStubGraph } from "./stub-graph.js";
@@ -226,6 +227,171 @@ describe("$batch", () => {
       .slice(3)
       .flatMap((r) => (JSON.parse(r.body) as { requests: { url: string }[] }).requests);
     expect(resent.map((item) => item.url).sort()).toEqual([...throttledOnce].sort());
+  });
+});
+
+describe("writes whose outcome is unknown", () => {
+  const PASSWORD = "Xq7!never-in-errors";
+  const rotate = {
+    method: "PATCH" as const,
+    path: "/users/u1",
+    body: { passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: true } },
+  };
+  const issueTap = {
+    method: "POST" as const,
+    path: "/users/u1/authentication/temporaryAccessPassMethods",
+    body: { lifetimeInMinutes: 60, isUsableOnce: true },
+  };
+
+  async function failure(promise: Promise<unknown>): Promise<GraphError> {
+    return (await promise.then(
+      () => {
+        throw new Error("expected a failure");
+      },
+      (error: unknown) => error,
+    )) as GraphError;
+  }
+
+  it.each([500, 502, 503, 504])("does not repeat a PATCH or a POST after %i", async (status) => {
+    const { stub, client } = await setup((_req, res) =>
+      json(
+        res,
+        status,
+        { error: { code: `http${status}`, message: "upstream trouble" } },
+        { "retry-after": "0" },
+      ),
+    );
+    for (const request of [rotate, issueTap]) {
+      const error = await failure(client.request(request));
+      expect(error).toBeInstanceOf(GraphOutcomeUnknownError);
+      expect(error.status).toBe(status);
+      expect(error.request).toEqual({ method: request.method, path: request.path });
+      expect(error.message).toMatch(new RegExp(`^${request.method} ${request.path}: ${status} `));
+      expect(error.message).not.toContain(PASSWORD);
+    }
+    expect(stub.requests.map((r) => r.method)).toEqual(["PATCH", "POST"]);
+  });
+
+  it("does not repeat a write after a connection reset, a truncated answer or a timeout", async () => {
+    let calls = 0;
+    const { stub, client } = await setup(
+      (_req, res) => {
+        calls++;
+        if (calls === 1) res.socket?.destroy();
+        else if (calls === 2) {
+          res.writeHead(201, { "content-type": "application/json", "content-length": "100" });
+          res.write('{"id": "tap-1", "temporaryAccessPass": "');
+          res.socket?.destroy();
+        }
+        // Third: never answers (the client's timeout fires).
+      },
+      { timeoutMs: 300 },
+    );
+    const reset = await failure(client.request(rotate));
+    expect(reset).toBeInstanceOf(GraphOutcomeUnknownError);
+    expect(reset.status).toBe(0);
+    expect(reset.message).not.toContain(PASSWORD);
+    expect(await failure(client.request(issueTap))).toBeInstanceOf(GraphOutcomeUnknownError);
+    const timeout = await failure(client.request(issueTap));
+    expect(timeout).toBeInstanceOf(GraphOutcomeUnknownError);
+    expect(timeout.code).toBe("UND_ERR_HEADERS_TIMEOUT");
+    expect(stub.requests).toHaveLength(3);
+  });
+
+  it("repeats a write that Graph throttled (429: rejected before processing)", async () => {
+    let calls = 0;
+    const { stub, client } = await setup((_req, res) => {
+      calls++;
+      if (calls === 1)
+        json(
+          res,
+          429,
+          { error: { code: "TooManyRequests", message: "Please retry again later." } },
+          { "retry-after": "0.05", "x-ms-throttle-information": "WriteLimitExceeded" },
+        );
+      else json(res, 201, { id: "tap-1" });
+    });
+    const created = await client.request(issueTap);
+    expect(created.body).toEqual({ id: "tap-1" });
+    expect(stub.requests.map((r) => r.method)).toEqual(["POST", "POST"]);
+  });
+
+  it("repeats a write that never reached the service (connection refused)", async () => {
+    const { stub } = await setup((_req, res) => json(res, 200, {}));
+    const closedUrl = stub.url;
+    await stub.close();
+    const unreachable = createGraphClient({
+      graphUrl: closedUrl,
+      credential: fakeCredential(),
+      backoff: FAST_BACKOFF,
+      budgets: ROOMY,
+      maxRetries: 2,
+    });
+    try {
+      const error = await failure(unreachable.request(rotate));
+      expect(error).toBeInstanceOf(GraphRetriesExhaustedError);
+      expect(error.code).toBe("ECONNREFUSED");
+      expect((error as GraphRetriesExhaustedError).attempts).toBe(3);
+    } finally {
+      await unreachable.close();
+    }
+  });
+
+  it("repeats a DELETE (idempotent: a repeat after a delete that landed answers 404)", async () => {
+    let calls = 0;
+    const { stub, client } = await setup((_req, res) => {
+      calls++;
+      if (calls === 1) json(res, 504, { error: { code: "GatewayTimeout", message: "slow" } });
+      else json(res, 404, { error: { code: "Request_ResourceNotFound", message: "gone" } });
+    });
+    const error = await failure(client.request({ method: "DELETE", path: "/devices/d1" }));
+    expect(error).not.toBeInstanceOf(GraphOutcomeUnknownError);
+    expect(error.status).toBe(404);
+    expect(stub.requests).toHaveLength(2);
+  });
+
+  it("$batch: an envelope of reads is retried; a write item that failed transiently is not", async () => {
+    let envelopes = 0;
+    let throttled = false;
+    const { stub, client } = await setup((req, res) => {
+      envelopes++;
+      const { requests } = JSON.parse(req.body) as { requests: { id: string; method: string }[] };
+      if (requests.every((item) => item.method === "GET") && envelopes === 1) {
+        json(res, 504, { error: { code: "GatewayTimeout", message: "slow" } });
+        return;
+      }
+      json(res, 200, {
+        responses: requests.map((item) => {
+          if (item.method === "GET") return { id: item.id, status: 200, body: { read: item.id } };
+          if (item.method === "POST" && !throttled) {
+            throttled = true;
+            return { id: item.id, status: 429, headers: { "Retry-After": "0.01" }, body: {} };
+          }
+          return {
+            id: item.id,
+            status: 502,
+            body: { error: { code: "BadGateway", message: "lost" } },
+          };
+        }),
+      });
+    });
+    const reads = await client.batch([
+      { method: "GET", path: "/users/a" },
+      { method: "GET", path: "/users/b" },
+    ]);
+    expect(reads.map((r) => (r as { status: number }).status)).toEqual([200, 200]);
+    const writes = await client.batch([
+      { method: "POST", path: "/users/a/revokeSignInSessions" },
+      { method: "PATCH", path: "/devices/d1", body: { accountEnabled: false } },
+    ]);
+    expect(writes[0]).toBeInstanceOf(GraphOutcomeUnknownError);
+    expect(writes[1]).toBeInstanceOf(GraphOutcomeUnknownError);
+    expect((writes[1] as GraphError).request).toEqual({ method: "PATCH", path: "/devices/d1" });
+    // Envelopes: the reads twice (504, then 200); the writes once, then the throttled item alone.
+    const sent = stub.requests.map((r) =>
+      (JSON.parse(r.body) as { requests: { method: string }[] }).requests.map((i) => i.method).join(","),
+    );
+    expect(sent).toEqual(["GET,GET", "GET,GET", "POST,PATCH", "POST"]);
   });
 });
 
