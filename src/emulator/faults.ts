@@ -8,9 +8,25 @@ export type Fault =
   | { kind: "reset" }
   | { kind: "slowBody"; chunkDelayMs: number };
 
+/**
+ * When a status or reset fault strikes a write. "beforeProcessing" (the default): the request is
+ * refused unprocessed, as a front end shedding load does. "afterProcessing": the write is committed
+ * and only its answer is lost — the 5xx from a gateway that gave up waiting, or a reset — which is
+ * what a client that repeats non-idempotent writes gets wrong on real Graph.
+ */
+export type WriteFaultTiming = "beforeProcessing" | "afterProcessing";
+
+export interface FaultOptions {
+  writeFaultTiming?: WriteFaultTiming;
+  /** Fault only writes, never reads (a test bed for write paths that must not fight read faults). */
+  writesOnly?: boolean;
+}
+
 export interface FaultPlan {
   latencyMs: number;
   fault?: Fault;
+  /** Deliver the fault once the request has been processed (see WriteFaultTiming). */
+  afterProcessing?: true;
 }
 
 /** mulberry32: small, fast, and good enough for choosing delays and faults. */
@@ -43,6 +59,7 @@ export class FaultInjector {
     private readonly latencyMs: number,
     /** Probability in [0, 1] that a request fails. */
     private readonly faultRate: number,
+    private readonly options: FaultOptions = {},
   ) {
     this.random = mulberry32(seedNumber(seed));
   }
@@ -51,14 +68,25 @@ export class FaultInjector {
     return this.latencyMs > 0 || this.faultRate > 0;
   }
 
-  next(): FaultPlan {
+  /** The latency and fault of the next request; `isWrite` says whether it changes the tenant. */
+  next(isWrite: boolean): FaultPlan {
     const latency = this.latencyMs > 0 ? Math.round(-Math.log(1 - this.random()) * this.latencyMs) : 0;
+    if (this.options.writesOnly && !isWrite) return { latencyMs: latency };
     if (this.faultRate <= 0 || this.random() >= this.faultRate) return { latencyMs: latency };
     const pick = this.random();
+    const after =
+      isWrite && this.options.writeFaultTiming === "afterProcessing"
+        ? { afterProcessing: true as const }
+        : {};
     // 4 in 6 status faults, 1 in 6 resets, 1 in 6 slow bodies.
     if (pick < 4 / 6)
-      return { latencyMs: latency, fault: { kind: "status", status: STATUS_FAULTS[Math.floor(pick * 6)]! } };
-    if (pick < 5 / 6) return { latencyMs: latency, fault: { kind: "reset" } };
+      return {
+        latencyMs: latency,
+        fault: { kind: "status", status: STATUS_FAULTS[Math.floor(pick * 6)]! },
+        ...after,
+      };
+    if (pick < 5 / 6) return { latencyMs: latency, fault: { kind: "reset" }, ...after };
+    // A slow body always follows processing: the answer trickles, it is not lost.
     return {
       latencyMs: latency,
       fault: { kind: "slowBody", chunkDelayMs: 200 + Math.round(this.random() * 800) },

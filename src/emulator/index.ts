@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { type Behaviour, DEFAULT_BEHAVIOUR } from "./behaviour.js";
-import { FaultInjector } from "./faults.js";
+import { FaultInjector, type WriteFaultTiming } from "./faults.js";
 import { requestLogger } from "./log.js";
 import { GraphPipeline } from "./pipeline.js";
 import { buildRouter } from "./routes/index.js";
@@ -39,6 +39,10 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Probability in [0, 1] of an injected 500/502/503/504, connection reset or slow body. */
   faultRate?: number;
+  /** Whether a faulted write is refused unprocessed (default) or committed and its answer lost. */
+  writeFaultTiming?: WriteFaultTiming;
+  /** Inject faults into writes only (reads are answered normally). */
+  faultWritesOnly?: boolean;
   /** Throttling with the documented limits (default on); `false` turns it off. */
   throttle?: boolean | ThrottleOptions;
   /** How long a write's audit record takes to appear in directoryAudits (default 1,000 ms). */
@@ -108,7 +112,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const server = createEmulatorServer(tls, {
     state,
     pipeline,
-    faults: new FaultInjector(options.seed ?? 1, options.latencyMs ?? 0, options.faultRate ?? 0),
+    faults: new FaultInjector(options.seed ?? 1, options.latencyMs ?? 0, options.faultRate ?? 0, {
+      ...(options.writeFaultTiming ? { writeFaultTiming: options.writeFaultTiming } : {}),
+      ...(options.faultWritesOnly ? { writesOnly: true } : {}),
+    }),
     log: requestLogger(),
     baseUrl: () => baseUrl,
   });

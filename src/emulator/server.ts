@@ -251,13 +251,15 @@ async function handleGraph(
   // Node lower-cases header names; only set-cookie arrives as an array, and Graph ignores it.
   const headers = req.headers as Record<string, string | undefined>;
   const reqLike = { requestId: call.requestId, headers };
-  const plan = deps.faults.active ? deps.faults.next() : undefined;
+  const plan = deps.faults.active ? deps.faults.next(isWriteCall(call)) : undefined;
   if (plan && plan.latencyMs > 0) await sleep(plan.latencyMs);
-  if (plan?.fault?.kind === "reset") {
-    req.socket.destroy();
-    return;
-  }
-  if (plan?.fault?.kind === "status") {
+  /** Ends the exchange with the planned reset or error status instead of the real answer. */
+  const deliverFault = (): boolean => {
+    if (plan?.fault?.kind === "reset") {
+      req.socket.destroy();
+      return true;
+    }
+    if (plan?.fault?.kind !== "status") return false;
     const status = plan.fault.status;
     const codes: Record<number, string> = {
       500: "InternalServerError",
@@ -278,8 +280,9 @@ async function handleGraph(
       call.clientRequestId,
       call.requestId,
     );
-    return;
-  }
+    return true;
+  };
+  if (!plan?.afterProcessing && deliverFault()) return;
 
   const authorization = headers.authorization ?? "";
   const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1];
@@ -331,11 +334,27 @@ async function handleGraph(
     },
   };
   const response = deps.pipeline.handle(emuReq);
+  // The write is committed; only its answer is lost.
+  if (plan?.afterProcessing && deliverFault()) return;
   if (plan?.fault?.kind === "slowBody") {
     await sendSlowly(res, response, call.clientRequestId, call.requestId, plan.fault.chunkDelayMs);
     return;
   }
   send(res, response, call.clientRequestId, call.requestId);
+}
+
+/** Whether the call can change the tenant: any method but GET, except a `$batch` of reads only. */
+function isWriteCall(call: GraphCall): boolean {
+  if (call.method === "GET" || call.method === "HEAD") return false;
+  if (call.method !== "POST" || call.segments.length !== 1 || call.segments[0] !== "$batch") return true;
+  try {
+    const items = (JSON.parse(call.text) as { requests?: { method?: unknown }[] }).requests;
+    return (
+      !Array.isArray(items) || items.some((item) => String(item?.method ?? "GET").toUpperCase() !== "GET")
+    );
+  } catch {
+    return true;
+  }
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

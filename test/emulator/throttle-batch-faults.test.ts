@@ -192,3 +192,55 @@ describe("latency and faults", () => {
     expect(a.some((s) => /^50[0234]$/.test(s) || s === "reset")).toBe(true);
   });
 });
+
+describe("faults on writes: before or after processing", () => {
+  /** Sets a new password a number of times; per attempt, whether the answer was lost and whether the password took. */
+  async function rotations(options: EmulatorOptions) {
+    const { emu, graph } = await start({
+      throttle: false,
+      faultRate: 1,
+      faultWritesOnly: true,
+      seed: 3,
+      ...options,
+    });
+    const out: { failed: boolean; applied: boolean }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const password = `Fault-${i}-Aa1!pass`;
+      let failed: boolean;
+      try {
+        const r = await graph("PATCH", `/v1.0/users/${USERS.bob}`, {
+          passwordProfile: { password, forceChangePasswordNextSignIn: true },
+        });
+        failed = r.status >= 500;
+      } catch {
+        failed = true; // reset
+      }
+      out.push({ failed, applied: emu.state.passwordMatches(USERS.bob, password) });
+    }
+    // Reads are never faulted with faultWritesOnly.
+    expect((await graph("GET", `/v1.0/users/${USERS.bob}?$select=id`)).status).toBe(200);
+    return out;
+  }
+
+  test("by default a faulted write is refused unprocessed", async () => {
+    const out = await rotations({});
+    expect(out.some((o) => o.failed)).toBe(true);
+    for (const o of out) expect(o.applied).toBe(!o.failed);
+  });
+
+  test("afterProcessing: the write is committed and only its answer (5xx or reset) is lost", async () => {
+    const out = await rotations({ writeFaultTiming: "afterProcessing" });
+    expect(out.filter((o) => o.failed).length).toBeGreaterThan(5);
+    expect(out.every((o) => o.applied)).toBe(true);
+  });
+
+  test("a TAP's code is remembered for tests, and only the current TAP's code matches", async () => {
+    const { emu, graph } = await start({ throttle: false });
+    const path = `/v1.0/users/${USERS.bob}/authentication/temporaryAccessPassMethods`;
+    const first = await graph("POST", path, { lifetimeInMinutes: 60, isUsableOnce: true });
+    expect(emu.state.tapCodeMatches(USERS.bob, first.body.temporaryAccessPass)).toBe(true);
+    const second = await graph("POST", path, { lifetimeInMinutes: 60, isUsableOnce: true });
+    expect(emu.state.tapCodeMatches(USERS.bob, second.body.temporaryAccessPass)).toBe(true);
+    expect(emu.state.tapCodeMatches(USERS.bob, first.body.temporaryAccessPass)).toBe(false);
+  });
+});

@@ -12,6 +12,7 @@ interface EmulatorCliOptions {
   port?: string;
   latencyMs?: string;
   faultRate?: string;
+  faultsAfterWrites?: boolean;
   throttle: boolean;
   writeEnv?: string;
   groundTruth?: string;
@@ -40,6 +41,10 @@ export function register(program: Command): void {
     .option("--port <port>", "port on 127.0.0.1 (default: a free one)")
     .option("--latency-ms <ms>", "mean added latency per Graph request")
     .option("--fault-rate <rate>", "probability (0..1) of an injected 5xx, reset or slow body")
+    .option(
+      "--faults-after-writes",
+      "a faulted write is processed and only its answer lost (default: refused unprocessed)",
+    )
     .option("--no-throttle", "turn Graph's throttling limits off")
     .option("--write-env <file>", "write KEY=VALUE lines for clients once listening (needed to serve)")
     .option("--ground-truth <file>", "write the scenario's ground truth (never visible through Graph)")
@@ -73,6 +78,7 @@ export function register(program: Command): void {
           port: number("port", options.port, 0, 65535),
           latencyMs: number("latency-ms", options.latencyMs, 0, 60_000),
           faultRate: number("fault-rate", options.faultRate, 0, 1),
+          ...(options.faultsAfterWrites ? { writeFaultTiming: "afterProcessing" as const } : {}),
           throttle: options.throttle,
           ...(options.writeEnv ? { writeEnv: options.writeEnv } : {}),
         });

@@ -334,10 +334,9 @@ function createTap(ctx: RouteContext) {
     "Admin registered security info",
     "Admin registered temporary access pass method for user",
   );
-  const shown = {
-    ...methodObject(stored, now.getTime()),
-    temporaryAccessPass: tapCode(policy.defaultLength),
-  };
+  const code = tapCode(policy.defaultLength);
+  ctx.state.rememberTapCode(stored.id, code);
+  const shown = { ...methodObject(stored, now.getTime()), temporaryAccessPass: code };
   return {
     status: 201,
     body: {

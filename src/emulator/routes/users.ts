@@ -160,7 +160,7 @@ function patchUser(ctx: RouteContext) {
     // App-only password resets need a directory role on the service principal (graph-entra.md §2.3).
     requireDirectoryRole(ctx, admin ? ROLES_FOR_ADMIN_TARGETS : ROLES_FOR_PASSWORD_RESET);
     const profile = body.passwordProfile as Record<string, unknown> | null;
-    checkPassword(profile?.password);
+    ctx.state.rememberPassword(user.id, checkPassword(profile?.password));
     user.lastPasswordChangeDateTime = now.toISOString();
     // A new password ends the refresh tokens and sessions issued before it.
     ctx.state.revokeSessions(user.id, now);

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import type {
   AppIdentity,
   AuthenticationMethod,
@@ -68,6 +69,13 @@ export class EmulatorState {
   readonly sessions: TenantSession[];
   /** Intune management state per managed-device id, once an action (retire) changed it. */
   readonly intuneStates = new Map<string, string>();
+  /**
+   * Salted digests of the secrets Graph writes set — a user's password, a TAP's code — which Graph
+   * never returns: tests check that the secret a client recorded is the one in force. Kept out of
+   * the tenant model, so an exported tenant holds no secret.
+   */
+  private readonly secretDigests = new Map<string, string>();
+  private readonly secretSalt = randomBytes(16);
 
   constructor(
     document: TenantDocument,
@@ -254,6 +262,35 @@ export class EmulatorState {
   addSignIn(signIn: SignIn): void {
     this.signIns.push(signIn);
     this.signIns.sort((a, b) => b.createdDateTime.localeCompare(a.createdDateTime));
+  }
+
+  // ── Secrets set through Graph ─────────────────────────────────────────────────────────────────
+
+  private digest(secret: string): string {
+    return createHash("sha256").update(this.secretSalt).update(secret).digest("hex");
+  }
+
+  /** A password set by `PATCH /users/{id}` (passwordProfile). */
+  rememberPassword(userId: string, password: string): void {
+    this.secretDigests.set(`password:${userId}`, this.digest(password));
+  }
+
+  /** Whether `password` is the user's password now (false when it was never set through Graph). */
+  passwordMatches(userId: string, password: string): boolean {
+    return this.secretDigests.get(`password:${userId}`) === this.digest(password);
+  }
+
+  /** The code of a TAP, shown once in its create response. */
+  rememberTapCode(methodId: string, code: string): void {
+    this.secretDigests.set(`tap:${methodId}`, this.digest(code));
+  }
+
+  /** Whether `code` is the code of the user's current TAP. */
+  tapCodeMatches(userId: string, code: string): boolean {
+    const tap = this.methodsOf(userId).find(
+      (r) => r.method["@odata.type"] === "#microsoft.graph.temporaryAccessPassAuthenticationMethod",
+    );
+    return !!tap && this.secretDigests.get(`tap:${tap.method.id}`) === this.digest(code);
   }
 
   // ── Sessions ───────────────────────────────────────────────────────────────────────────────────
