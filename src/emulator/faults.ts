@@ -18,8 +18,11 @@ export type WriteFaultTiming = "beforeProcessing" | "afterProcessing";
 
 export interface FaultOptions {
   writeFaultTiming?: WriteFaultTiming;
-  /** Fault only writes, never reads (a test bed for write paths that must not fight read faults). */
-  writesOnly?: boolean;
+  /**
+   * Fault only requests with these methods (e.g. `["POST", "PATCH"]`: the non-idempotent writes);
+   * default all. A `$batch` of reads counts as a GET.
+   */
+  methods?: readonly string[];
 }
 
 export interface FaultPlan {
@@ -68,10 +71,11 @@ export class FaultInjector {
     return this.latencyMs > 0 || this.faultRate > 0;
   }
 
-  /** The latency and fault of the next request; `isWrite` says whether it changes the tenant. */
-  next(isWrite: boolean): FaultPlan {
+  /** The latency and fault of the next request; `method` is GET for reads (a `$batch` of reads included). */
+  next(method: string): FaultPlan {
     const latency = this.latencyMs > 0 ? Math.round(-Math.log(1 - this.random()) * this.latencyMs) : 0;
-    if (this.options.writesOnly && !isWrite) return { latencyMs: latency };
+    if (this.options.methods && !this.options.methods.includes(method)) return { latencyMs: latency };
+    const isWrite = method !== "GET" && method !== "HEAD";
     if (this.faultRate <= 0 || this.random() >= this.faultRate) return { latencyMs: latency };
     const pick = this.random();
     const after =

@@ -41,8 +41,8 @@ export interface EmulatorOptions {
   faultRate?: number;
   /** Whether a faulted write is refused unprocessed (default) or committed and its answer lost. */
   writeFaultTiming?: WriteFaultTiming;
-  /** Inject faults into writes only (reads are answered normally). */
-  faultWritesOnly?: boolean;
+  /** Inject faults only into requests with these methods (default all; a `$batch` of reads is a GET). */
+  faultMethods?: readonly string[];
   /** Throttling with the documented limits (default on); `false` turns it off. */
   throttle?: boolean | ThrottleOptions;
   /** How long a write's audit record takes to appear in directoryAudits (default 1,000 ms). */
@@ -114,7 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     pipeline,
     faults: new FaultInjector(options.seed ?? 1, options.latencyMs ?? 0, options.faultRate ?? 0, {
       ...(options.writeFaultTiming ? { writeFaultTiming: options.writeFaultTiming } : {}),
-      ...(options.faultWritesOnly ? { writesOnly: true } : {}),
+      ...(options.faultMethods ? { methods: options.faultMethods } : {}),
     }),
     log: requestLogger(),
     baseUrl: () => baseUrl,

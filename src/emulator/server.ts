@@ -251,7 +251,7 @@ async function handleGraph(
   // Node lower-cases header names; only set-cookie arrives as an array, and Graph ignores it.
   const headers = req.headers as Record<string, string | undefined>;
   const reqLike = { requestId: call.requestId, headers };
-  const plan = deps.faults.active ? deps.faults.next(isWriteCall(call)) : undefined;
+  const plan = deps.faults.active ? deps.faults.next(faultMethod(call)) : undefined;
   if (plan && plan.latencyMs > 0) await sleep(plan.latencyMs);
   /** Ends the exchange with the planned reset or error status instead of the real answer. */
   const deliverFault = (): boolean => {
@@ -343,17 +343,17 @@ async function handleGraph(
   send(res, response, call.clientRequestId, call.requestId);
 }
 
-/** Whether the call can change the tenant: any method but GET, except a `$batch` of reads only. */
-function isWriteCall(call: GraphCall): boolean {
-  if (call.method === "GET" || call.method === "HEAD") return false;
-  if (call.method !== "POST" || call.segments.length !== 1 || call.segments[0] !== "$batch") return true;
+/** The method faults see: the request's, except that a `$batch` of reads only is a read (GET). */
+function faultMethod(call: GraphCall): string {
+  if (call.method !== "POST" || call.segments.length !== 1 || call.segments[0] !== "$batch")
+    return call.method;
   try {
     const items = (JSON.parse(call.text) as { requests?: { method?: unknown }[] }).requests;
-    return (
-      !Array.isArray(items) || items.some((item) => String(item?.method ?? "GET").toUpperCase() !== "GET")
-    );
+    const reads =
+      Array.isArray(items) && items.every((item) => String(item?.method ?? "GET").toUpperCase() === "GET");
+    return reads ? "GET" : call.method;
   } catch {
-    return true;
+    return call.method;
   }
 }
 
