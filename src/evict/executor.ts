@@ -1,6 +1,8 @@
 import os from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { GraphClient } from "../graph/client.js";
 import { GraphError } from "../graph/client.js";
+import { GraphOutcomeUnknownError } from "../graph/errors.js";
 import type { AuthenticationMethod, Device } from "../graph/types.js";
 import { canonicalJson, sha256Hex } from "../journal/canonical.js";
 import type { Journal, JournalEntry } from "../journal/journal.js";
@@ -38,6 +40,8 @@ export interface ApplyOptions {
   maxUsers?: number;
   now?: () => Date;
   generatePassword?: () => string;
+  /** Wait after Graph loses a write's answer before reading whether it landed (default 3 s). */
+  outcomeSettleMs?: number;
   onEvent?: (event: ApplyEvent) => void;
 }
 
@@ -59,6 +63,8 @@ export interface StepOutcome {
   detail: string;
   /** Graph's status when the step failed on a Graph answer. */
   status?: number;
+  /** Graph lost the answer to a write and the state could not tell whether it landed: the user stops here. */
+  unresolved?: true;
 }
 
 export interface UserOutcome {
@@ -312,7 +318,7 @@ async function applyUser(
         stepId: step.id,
         kind: step.kind,
         outcome: "notRun",
-        detail: "not run: an earlier gating step failed",
+        detail: "not run: an earlier gating or unresolved step failed",
       });
       continue;
     }
@@ -334,7 +340,7 @@ async function applyUser(
     });
     if (outcome.outcome === "failed") {
       failure ??= `${step.kind}: ${outcome.detail}`;
-      if (GATING.has(step.kind)) stopped = true;
+      if (GATING.has(step.kind) || outcome.unresolved) stopped = true;
     }
   }
 
@@ -376,12 +382,76 @@ async function applyUser(
       };
 }
 
+/** Answers lost in a row after which a step stops for this run (the journal keeps it resumable). */
+const MAX_LOST_ANSWERS = 5;
+/**
+ * How long to wait after a lost answer before reading the state: a gateway that timed out may still
+ * be waiting on a workload that is finishing the write, and a read too early would call it not done.
+ */
+export const DEFAULT_OUTCOME_SETTLE_MS = 3_000;
+
+/**
+ * One step, to completion or failure. When Graph loses the answer to the write (the connector's
+ * GraphOutcomeUnknownError: a 5xx, reset or timeout after the request was sent), the attempt is
+ * journaled as not definite — exactly what a kill -9 mid-write leaves — and the step goes straight
+ * through the resume path a re-run would take: read the state against the attempt's pre-image, then
+ * record it done or write again. A password is never changed to one that is not in the secrets
+ * file: a repeated rotation resends the password the lost attempt recorded, so whichever of the two
+ * writes lands last, the recorded one is in force.
+ */
 async function runStep(
   options: ApplyOptions,
   user: UserPlan,
   step: PlanStep,
   history: StepHistory,
 ): Promise<StepOutcome> {
+  const { plan, journal } = options;
+  const generate = options.generatePassword ?? generatePassword;
+  let sentPassword: string | undefined;
+  const generateAndKeep = () => {
+    sentPassword = generate();
+    return sentPassword;
+  };
+  let current = history;
+  let lost: GraphOutcomeUnknownError | undefined;
+  for (let lostAnswers = 0; ; ) {
+    const result = await attemptStep(options, user, step, current, {
+      generatePassword: generateAndKeep,
+      ...(sentPassword ? { retryPassword: sentPassword } : {}),
+      ...(lost ? { lost } : {}),
+    });
+    if (!("lost" in result)) return result.outcome;
+    lost = result.lost;
+    lostAnswers += 1;
+    if (lostAnswers >= MAX_LOST_ANSWERS) {
+      return {
+        stepId: step.id,
+        kind: step.kind,
+        outcome: "failed",
+        detail: `step ${step.id} (${step.kind}) stopped: Graph lost the answer to ${lostAnswers} writes in a row (last: ${lost.message}); whether the last one took effect is unknown — run apply again, it reads the state before writing`,
+        status: lost.status,
+        unresolved: true,
+      };
+    }
+    await sleep(options.outcomeSettleMs ?? DEFAULT_OUTCOME_SETTLE_MS);
+    // The same history a re-run would read: the lost attempt is now the uncertain one.
+    current = historyOf(journal.entries({ runId: plan.id, actor: JOURNAL_ACTOR, subject: step.id }));
+  }
+}
+
+/** One attempt of a step: read, pre-image, begin, write, end. A lost answer is returned, not ended. */
+async function attemptStep(
+  options: ApplyOptions,
+  user: UserPlan,
+  step: PlanStep,
+  history: StepHistory,
+  attempt: {
+    generatePassword: () => string;
+    retryPassword?: string;
+    /** The lost answer of this run's previous attempt, when this attempt is its verification. */
+    lost?: GraphOutcomeUnknownError;
+  },
+): Promise<{ outcome: StepOutcome } | { lost: GraphOutcomeUnknownError }> {
   const { plan, graph, journal } = options;
   const handler = handlerFor(step);
   const ctx: StepContext = {
@@ -392,8 +462,12 @@ async function runStep(
       ? { uncertain: { preimage: (history.uncertain.payload.preimage ?? {}) as Record<string, unknown> } }
       : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
-    generatePassword: options.generatePassword ?? generatePassword,
+    generatePassword: attempt.generatePassword,
+    ...(attempt.retryPassword ? { retryPassword: attempt.retryPassword } : {}),
   };
+  const afterLost = attempt.lost
+    ? { afterLostAnswer: { status: attempt.lost.status, code: attempt.lost.code } }
+    : {};
   const journalEntry = (kind: "step.begin" | "step.end", payload: Record<string, unknown>) =>
     journal.append({
       actor: JOURNAL_ACTOR,
@@ -406,29 +480,36 @@ async function runStep(
     outcome: StepOutcome["outcome"],
     detail: string,
     extra: Record<string, unknown> = {},
-  ): StepOutcome => {
+  ): { outcome: StepOutcome } => {
     journalEntry("step.end", { outcome, detail, ...extra });
     return {
-      stepId: step.id,
-      kind: step.kind,
-      outcome,
-      detail,
-      ...(typeof extra.status === "number" ? { status: extra.status } : {}),
+      outcome: {
+        stepId: step.id,
+        kind: step.kind,
+        outcome,
+        detail,
+        ...(typeof extra.status === "number" ? { status: extra.status } : {}),
+        ...(extra.unresolved === true ? { unresolved: true } : {}),
+      },
     };
   };
+  const lostNote = attempt.lost
+    ? `Graph lost the answer to the write (${attempt.lost.status || attempt.lost.code}); a read shows: `
+    : "";
   let begun = false;
   try {
     // 1. Current state (and whether an interrupted attempt landed): nothing to write means no attempt.
     const state = await handler.check(step, ctx);
     if (state.done) {
       if (history.uncertain) options.secrets?.confirm(step.id, state.detail);
-      return end("alreadyDone", state.detail);
+      return end("alreadyDone", `${lostNote}${state.detail}`, afterLost);
     }
     // 2. The pre-image and the begin entry, durable before the write leaves this process.
     const preimage = handler.preimage ? await handler.preimage(step, ctx) : undefined;
     journalEntry("step.begin", {
       attempt: history.attempts + 1,
       resumed: !!history.uncertain,
+      ...afterLost,
       ...(preimage ? { preimage } : {}),
     });
     begun = true;
@@ -436,10 +517,25 @@ async function runStep(
     const result = await handler.write(step, ctx);
     return end("done", result.detail, result.record ? { result: result.record } : {});
   } catch (error) {
+    if (begun && error instanceof GraphOutcomeUnknownError) {
+      // Like a kill -9 between begin and end: the attempt may have landed; the caller reads and decides.
+      end("failed", `outcome unknown: ${error.message}`, {
+        definite: false,
+        outcomeUnknown: true,
+        status: error.status,
+        code: error.code,
+      });
+      return { lost: error };
+    }
     // Before the begin entry nothing was written: the failure is definite whatever the error.
     const definite = !begun || isDefiniteRefusal(error);
-    return end("failed", explain(error, user, step), {
+    const detail = attempt.lost
+      ? `could not tell whether step ${step.id} (${step.kind}) took effect: Graph lost the answer to the write (${attempt.lost.message}) and ${begun ? "writing again" : "reading the current state"} failed: ${explain(error, user, step)} — run apply again, it reads the state before writing`
+      : explain(error, user, step);
+    return end("failed", detail, {
       definite,
+      ...afterLost,
+      ...(attempt.lost && !begun ? { unresolved: true } : {}),
       ...(error instanceof GraphError ? { status: error.status, code: error.code } : {}),
     });
   }

@@ -133,6 +133,8 @@ export interface ApplyCommandOptions extends GraphOptions {
   concurrency?: number;
   onEvent?: (event: ApplyEvent) => void;
   now?: () => Date;
+  /** See ApplyOptions.outcomeSettleMs. */
+  outcomeSettleMs?: number;
 }
 
 export async function applyCommand(
@@ -164,6 +166,7 @@ export async function applyCommand(
       ...(options.maxUsers !== undefined ? { maxUsers: options.maxUsers } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.outcomeSettleMs !== undefined ? { outcomeSettleMs: options.outcomeSettleMs } : {}),
     });
     return { text: renderSummary(summary), summary };
   } finally {

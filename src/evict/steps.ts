@@ -31,6 +31,12 @@ export interface StepContext {
   uncertain?: { preimage: Record<string, unknown> };
   secrets?: SecretSink;
   generatePassword: () => string;
+  /**
+   * Set when the previous attempt of this run lost its answer and a read showed the password not yet
+   * changed: the password that attempt recorded and sent, sent again as it is, so that even if the
+   * lost write lands late the password in force is the recorded one.
+   */
+  retryPassword?: string;
 }
 
 export type CheckResult = { done: true; detail: string } | { done: false };
@@ -123,15 +129,18 @@ const rotatePassword: StepHandler<Extract<PlanStep, { kind: "rotatePassword" }>>
       : { done: false };
   },
   async write(step, ctx) {
-    const password = ctx.generatePassword();
-    ctx.secrets?.record({
-      planId: ctx.planId,
-      userId: ctx.user.userId,
-      userPrincipalName: ctx.user.userPrincipalName,
-      stepId: step.id,
-      kind: "password",
-      secret: password,
-    });
+    const password = ctx.retryPassword ?? ctx.generatePassword();
+    // Recorded before the write that sets it; a resent password is in the secrets file already.
+    if (!ctx.retryPassword) {
+      ctx.secrets?.record({
+        planId: ctx.planId,
+        userId: ctx.user.userId,
+        userPrincipalName: ctx.user.userPrincipalName,
+        stepId: step.id,
+        kind: "password",
+        secret: password,
+      });
+    }
     await ctx.graph.request({
       method: "PATCH",
       path: userPath(ctx.user.userId),

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { ApplyRefusedError } from "../../src/evict/executor.js";
 import { applyCommand, planCommand, verifyCommand } from "../../src/evict/run.js";
@@ -71,7 +73,12 @@ function assertWitnessedOnce(b: Bed) {
   const writes = auditedWrites(b.emulator, RESPONDER.appId);
   for (const [key, count] of writes) expect(count, key).toBe(1);
   const { entries } = journalOf(b);
-  const done = entries.filter((e) => e.kind === "step.end" && e.payload.outcome === "done");
+  // A write whose answer was lost, then found done by a read, was made once too.
+  const done = entries.filter(
+    (e) =>
+      e.kind === "step.end" &&
+      (e.payload.outcome === "done" || (e.payload.outcome === "alreadyDone" && e.payload.afterLostAnswer)),
+  );
   // A password reset writes two records (reset + force change), every other step one.
   const expected = done.reduce((n, e) => n + (e.payload.kind === "rotatePassword" ? 2 : 1), 0);
   expect([...writes.values()].reduce((a, b) => a + b, 0)).toBe(expected);
@@ -81,7 +88,7 @@ function assertWitnessedOnce(b: Bed) {
   }
 }
 
-async function evictAndVerify(b: Bed) {
+async function evictAndVerify(b: Bed, revealSecrets?: string) {
   const plan = await planFor(b);
   expect(plan.users.map((u) => `${u.userPrincipalName}:${u.status}`).sort()).toEqual([
     "alice@contoso.test:ready",
@@ -90,7 +97,14 @@ async function evictAndVerify(b: Bed) {
     "carol@contoso.test:ready",
     "o'brien@contoso.test:ready",
   ]);
-  const apply = await applyCommand({ plan, caseFile: b.caseFile, yes: true, graph: b.client() });
+  const apply = await applyCommand({
+    plan,
+    caseFile: b.caseFile,
+    yes: true,
+    graph: b.client(),
+    outcomeSettleMs: 0,
+    ...(revealSecrets ? { revealSecrets } : {}),
+  });
   expect(apply.summary!.counts, apply.text).toEqual({ done: 4, failed: 0, refused: 1, skipped: 0 });
   const verify = await verifyCommand({ caseFile: b.caseFile, graph: b.client() });
   expect(
@@ -130,6 +144,56 @@ describe("eviction against the emulator", () => {
   test("with faultRate 0.1: the same end state, each write exactly once", async () => {
     bed = await startBed(evictionTenant(), { faultRate: 0.1 });
     await evictAndVerify(bed);
+  });
+
+  test("every write processed but its answer lost (5xx or reset): one apply finishes, one TAP per user, the recorded password and TAP code in force", async () => {
+    bed = await startBed(evictionTenant(), {
+      faultRate: 1,
+      // Every non-idempotent write; DELETEs and reads are answered (the connector repeats those).
+      faultMethods: ["POST", "PATCH"],
+      writeFaultTiming: "afterProcessing",
+    });
+    const secretsFile = path.join(bed.dir, "secrets.jsonl");
+    const plan = await evictAndVerify(bed, secretsFile);
+    const { entries } = journalOf(bed);
+    const lost = entries.filter((e) => e.kind === "step.end" && e.payload.outcomeUnknown === true);
+    // Every POST/PATCH step lost its answer, but for the few whose answer came slowly instead (1 in 6).
+    const nonIdempotent = plan.users.flatMap((u) => u.steps).filter((s) => !s.kind.startsWith("delete"));
+    expect(lost.length).toBeGreaterThan(nonIdempotent.length / 2);
+    // Each lost write was found done by a read, never written again.
+    expect(entries.filter((e) => e.kind === "step.begin" && e.payload.afterLostAnswer)).toEqual([]);
+    const records = fs
+      .readFileSync(secretsFile, "utf8")
+      .trim()
+      .split("\n")
+      .map(
+        (line) => JSON.parse(line) as { kind?: string; userId?: string; stepId?: string; secret?: string },
+      );
+    const secretsOf = (kind: string) => records.filter((r) => r.kind === kind);
+    for (const userId of AFFECTED) {
+      const passwords = secretsOf("password").filter((r) => r.userId === userId);
+      expect(passwords, `password of ${userId}`).toHaveLength(1);
+      expect(bed.emulator.state.passwordMatches(userId, passwords[0]!.secret!), `password of ${userId}`).toBe(
+        true,
+      );
+    }
+    for (const user of plan.users.filter((u) => u.status === "ready")) {
+      const taps = bed.emulator.state
+        .methodsOf(user.userId)
+        .filter(
+          (r) => r.method["@odata.type"] === "#microsoft.graph.temporaryAccessPassAuthenticationMethod",
+        );
+      const tapStep = user.steps.find((s) => s.kind === "issueTap");
+      expect(taps, `TAPs of ${user.userPrincipalName}`).toHaveLength(tapStep ? 1 : 0);
+      if (!tapStep) continue;
+      // The code is in the secrets file and in force, or it was only in the lost answer and the journal says so.
+      const code = secretsOf("temporaryAccessPass").find((r) => r.stepId === tapStep.id);
+      if (code) expect(bed.emulator.state.tapCodeMatches(user.userId, code.secret!)).toBe(true);
+      else {
+        const end = entries.filter((e) => e.subject === tapStep.id && e.kind === "step.end").at(-1)!;
+        expect(end.payload.detail).toMatch(/its code was only in the lost response/);
+      }
+    }
   });
 
   test("the read-only app is refused before any write", async () => {

@@ -7,7 +7,7 @@ import { ApplyRefusedError, applyPlan } from "../../src/evict/executor.js";
 import type { EvictionPlan } from "../../src/evict/plan.js";
 import { buildPlan } from "../../src/evict/planner.js";
 import { ROLE_TEMPLATES } from "../../src/evict/privilege.js";
-import { SecretsFile } from "../../src/evict/secrets-file.js";
+import { type SecretRecord, type SecretSink, SecretsFile } from "../../src/evict/secrets-file.js";
 import { EvictStore } from "../../src/evict/store.js";
 import { Journal, type JournalEntryInput } from "../../src/journal/journal.js";
 import { type CaseStore, openCase } from "../../src/store/index.js";
@@ -80,6 +80,19 @@ function makePlan(t: FakeTenant, extra: { admins?: string[] } = {}): EvictionPla
       methodFinding("u-carol", authenticator("m-carol-rogue", "x")),
     ],
   });
+}
+
+/** A secrets sink in memory: what `--reveal-secrets` would hold. */
+class MemorySecrets implements SecretSink {
+  records: SecretRecord[] = [];
+  record(secret: SecretRecord): void {
+    this.records.push(secret);
+  }
+  confirm(): void {}
+  /** The last password recorded per user: the one the responder hands out. */
+  lastPasswords(): Map<string, string> {
+    return new Map(this.records.filter((r) => r.kind === "password").map((r) => [r.userId, r.secret]));
+  }
 }
 
 /** A journal that dies with the fake process. */
@@ -200,6 +213,112 @@ describe("apply", () => {
         } finally {
           caseStore.close();
         }
+      }
+    }
+  });
+
+  test("Graph loses the answer to each write in turn, before or after it ran: one run finishes, each write once, the recorded password in force", async () => {
+    for (let k = 1; k <= EXPECTED_WRITES.length; k++) {
+      for (const when of ["before", "after"] as const) {
+        const t = tenant();
+        const plan = makePlan(t);
+        const caseStore = openCase(path.join(dir, `lost-${k}-${when}.sqlite`));
+        try {
+          const graph = new FakeGraph(t, RESPONDER_APP.permissions);
+          graph.lose = { atWrite: k, when };
+          const secrets = new MemorySecrets();
+          const journal = new Journal(caseStore);
+          const summary = await applyPlan({
+            plan,
+            graph,
+            journal,
+            store: new EvictStore(caseStore),
+            secrets,
+            outcomeSettleMs: 0,
+            concurrency: 3,
+          });
+          const label = `answer to write ${k} lost ${when} it ran`;
+          expect(summary.counts, label).toEqual({ done: 3, failed: 0, refused: 0, skipped: 0 });
+          expect(graph.writes.map((w) => `${w.method} ${w.path}`).sort(), label).toEqual(EXPECTED_WRITES);
+          expect(secrets.lastPasswords(), label).toEqual(graph.passwords);
+          expect(
+            secrets.records.filter((r) => r.kind === "password"),
+            label,
+          ).toHaveLength(3);
+          expect(journal.verify().ok, label).toBe(true);
+          const lost = journal.entries().filter((e) => e.kind === "step.end" && e.payload.outcomeUnknown);
+          expect(lost, label).toHaveLength(1);
+          // The lost attempt is followed by a read that decides: done (it ran) or written again.
+          const after = journal.entries({ subject: lost[0]!.subject! }).filter((e) => e.seq > lost[0]!.seq);
+          expect(
+            after.map((e) => `${e.kind}:${e.payload.outcome ?? ""}`),
+            label,
+          ).toEqual(when === "after" ? ["step.end:alreadyDone"] : ["step.begin:", "step.end:done"]);
+        } finally {
+          caseStore.close();
+        }
+      }
+    }
+  });
+
+  test("a rotation whose lost write lands after the one repeating it still leaves the recorded password in force", async () => {
+    const t = tenant();
+    const graph = new FakeGraph(t, RESPONDER_APP.permissions);
+    // Write 1 (one lane: alice first) is alice's password; it lands only after the repeat.
+    graph.lose = { atWrite: 1, when: "late" };
+    const secrets = new MemorySecrets();
+    const summary = await applyPlan({
+      plan: makePlan(t),
+      graph,
+      journal: new Journal(store),
+      store: new EvictStore(store),
+      secrets,
+      outcomeSettleMs: 0,
+      concurrency: 1,
+    });
+    expect(summary.counts.done).toBe(3);
+    expect(graph.writes.filter((w) => w.path === "/users/u-alice")).toHaveLength(2);
+    expect(secrets.lastPasswords()).toEqual(graph.passwords);
+    expect(secrets.records.filter((r) => r.userId === "u-alice")).toHaveLength(1);
+  });
+
+  test("a lost answer whose effect cannot be read back stops the user, naming the step; a re-run finishes it", async () => {
+    for (const { atWrite, kind, notRun } of [
+      { atWrite: 1, kind: "rotatePassword", notRun: 4 },
+      { atWrite: 4, kind: "disableDevice", notRun: 1 },
+    ]) {
+      const t = tenant();
+      const plan = makePlan(t);
+      const caseStore = openCase(path.join(dir, `unreadable-${atWrite}.sqlite`));
+      try {
+        const graph = new FakeGraph(t, RESPONDER_APP.permissions);
+        graph.lose = { atWrite, when: "before", thenFailReads: 1 };
+        const run = () =>
+          applyPlan({
+            plan,
+            graph,
+            journal: new Journal(caseStore),
+            store: new EvictStore(caseStore),
+            outcomeSettleMs: 0,
+            concurrency: 1,
+          });
+        const first = await run();
+        const alice = first.users.find((u) => u.userId === "u-alice")!;
+        expect(alice.status, kind).toBe("failed");
+        expect(alice.reason, kind).toMatch(
+          new RegExp(`could not tell whether step \\S+ \\(${kind}\\) took effect: .*run apply again`),
+        );
+        expect(
+          alice.steps.filter((s) => s.outcome === "notRun"),
+          kind,
+        ).toHaveLength(notRun);
+        expect(first.counts.done, kind).toBe(2);
+        const second = await run();
+        expect(second.counts, kind).toEqual({ done: 1, failed: 0, refused: 0, skipped: 2 });
+        expect(graph.writes.map((w) => `${w.method} ${w.path}`).sort(), kind).toEqual(EXPECTED_WRITES);
+        expect(new Journal(caseStore).verify().ok, kind).toBe(true);
+      } finally {
+        caseStore.close();
       }
     }
   });

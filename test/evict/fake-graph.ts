@@ -1,5 +1,6 @@
 import type { GraphClient, GraphRequest, GraphResponse } from "../../src/graph/client.js";
 import { GraphError } from "../../src/graph/client.js";
+import { GraphOutcomeUnknownError } from "../../src/graph/errors.js";
 import type { AuthenticationMethod, Device, ODataCollection, User } from "../../src/graph/types.js";
 import { METHOD_COLLECTIONS } from "../../src/graph/types.js";
 
@@ -31,10 +32,29 @@ const COLLECTION_TYPES = new Map(
   Object.entries(METHOD_COLLECTIONS).map(([type, collection]) => [collection.toLowerCase(), type]),
 );
 
+/**
+ * Graph loses the answer to a chosen write (the connector then throws GraphOutcomeUnknownError):
+ * "before" — the write never ran; "after" — it ran; "late" — it runs, but only after the next write
+ * (a gateway gave up while the workload was still busy with it).
+ */
+export interface LostAnswer {
+  /** 1-based index of the write whose answer is lost. */
+  atWrite: number;
+  when: "before" | "after" | "late";
+  /** Reads that fail right after the loss (the state cannot be read back). */
+  thenFailReads?: number;
+}
+
 export class FakeGraph implements GraphClient {
   writes: { method: string; path: string }[] = [];
   dead = false;
   kill?: KillSwitch;
+  lose?: LostAnswer;
+  /** Reads fail (as after the connector's retry cap) while this is above zero; each failure counts it down. */
+  failReads = 0;
+  /** The password each user was last given, as the service holds it. */
+  readonly passwords = new Map<string, string>();
+  private late?: GraphRequest;
   roles: string[];
   private tapCounter = 0;
 
@@ -55,14 +75,41 @@ export class FakeGraph implements GraphClient {
     // A dead process sends nothing, even a call that was already on its way through this function.
     if (this.dead) throw new ProcessKilled("dead");
     const isWrite = request.method !== "GET";
+    if (!isWrite && this.failReads > 0) {
+      this.failReads -= 1;
+      this.fail(503, "serviceNotAvailable", request);
+    }
     if (isWrite) {
       const n = this.writes.length + 1;
       if (this.kill?.atWrite === n && this.kill.when === "before") {
         this.dead = true;
         throw new ProcessKilled("killed before write");
       }
+      const lost = () =>
+        new GraphOutcomeUnknownError(
+          { status: 504, code: "GatewayTimeout", message: "the gateway gave up waiting" },
+          { method: request.method, path: request.path },
+        );
+      if (this.lose?.atWrite === n && this.lose.when !== "after") {
+        // Counted as a write so the switch fires once; "before" takes it back (it never ran).
+        this.lose = { ...this.lose, atWrite: 0 };
+        if (this.lose.when === "late") this.late = request;
+        this.failReads = this.lose.thenFailReads ?? 0;
+        throw lost();
+      }
       const result = this.handle(request);
       this.writes.push({ method: request.method, path: request.path });
+      if (this.late) {
+        const late = this.late;
+        this.late = undefined;
+        this.handle(late);
+        this.writes.push({ method: late.method, path: late.path });
+      }
+      if (this.lose?.atWrite === n && this.lose.when === "after") {
+        this.failReads = this.lose.thenFailReads ?? 0;
+        this.lose = undefined;
+        throw lost();
+      }
       if (this.kill?.atWrite === n && this.kill.when === "after") {
         this.dead = true;
         throw new ProcessKilled("killed after write");
@@ -119,6 +166,9 @@ export class FakeGraph implements GraphClient {
       if (parts.length === 2) {
         if (request.method === "GET") return user;
         if (request.method === "PATCH") {
+          const password = (request.body as { passwordProfile?: { password?: string } }).passwordProfile
+            ?.password;
+          if (password) this.passwords.set(user.id, password);
           // As Entra (and the emulator) do, a new password also ends earlier sessions.
           user.lastPasswordChangeDateTime = now;
           user.signInSessionsValidFromDateTime = now;
