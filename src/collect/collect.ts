@@ -2,6 +2,7 @@ import type { GraphConnector } from "../graph/index.js";
 import type { CaseStore } from "../store/index.js";
 import type { CollectContext, PartOutcome, UserScope } from "./context.js";
 import { collectDevices } from "./devices.js";
+import { DEFAULT_INVENTORY_MAX_AGE_MS, type InventoryPlan } from "./inventory-pass.js";
 import { collectAudits, collectRisk, collectSignIns } from "./logs.js";
 import { collectMethods, collectRegistrationDetails } from "./methods.js";
 import { outcomeFromError } from "./outcome.js";
@@ -24,6 +25,10 @@ export interface CollectOptions {
   progress?: ProgressReporter;
   /** Called once the token's permissions are checked, before anything is collected. */
   onPreflight?: (result: PreflightResult) => void;
+  /** `--full`: re-read every user's methods and every device's owners, not only what changed. */
+  full?: boolean;
+  /** Longest time since the last full inventory pass before the next one is full (default 7 days). */
+  inventoryMaxAgeMs?: number;
 }
 
 export interface CollectSummary {
@@ -112,28 +117,39 @@ export async function collectCase(options: CollectOptions): Promise<CollectSumma
 
   // The directory lane orders itself; the reports and protection lanes overlap it. Methods start
   // with the first page of users when users are listed now, else from the users in the case.
+  // Users are always listed in full (one request per 999 users): that is how deleted users leave
+  // the case and signInActivity stays current, and Graph's /users/delta cannot return
+  // signInActivity, so an incremental listing would save little and lose that.
   const listing = only.includes("users") && !run.done.includes("users");
   const feed = listing ? new UserFeed() : UserFeed.of(only.includes("methods") ? userIdsInScope(ctx) : []);
   const usersDone = stream("users", () => collectUsers(ctx, feed));
   const policiesDone = stream("policies", () => collectPolicies(ctx));
+  const auditsDone = stream("audits", () => collectAudits(ctx));
+  // Incremental inventory passes read this run's audits, so they wait for that stream (itself
+  // incremental, hence short) once they know they may go incremental.
+  const inventory: InventoryPlan = {
+    full: options.full === true,
+    maxAgeMs: options.inventoryMaxAgeMs ?? DEFAULT_INVENTORY_MAX_AGE_MS,
+    ...(only.includes("audits") ? { audits: auditsDone } : {}),
+  };
   await Promise.all([
     usersDone,
     policiesDone,
+    auditsDone,
     stream("methods", async () => {
       // The report is tenant-wide and starts at once; with a --users scope it waits for the scope.
       const registration = ctx.users
         ? usersDone.then(() => collectRegistrationDetails(ctx))
         : collectRegistrationDetails(ctx);
-      return [await collectMethods(ctx, feed), await registration];
+      return [await collectMethods(ctx, feed, inventory), await registration];
     }),
-    stream("devices", () => collectDevices(ctx)),
+    stream("devices", () => collectDevices(ctx, inventory, only.includes("users") ? usersDone : undefined)),
     stream("roles", async () => {
       const roles = await collectRoles(ctx);
       await policiesDone;
       return [roles, await collectGroups(ctx)];
     }),
     stream("risk", () => collectRisk(ctx)),
-    stream("audits", () => collectAudits(ctx)),
     stream("signins", () => collectSignIns(ctx)),
   ]);
   progress.stop();

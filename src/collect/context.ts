@@ -30,6 +30,8 @@ export interface PartOutcome {
   reason?: string;
   /** Items that failed while the rest went on (e.g. users whose methods could not be read). */
   failures?: number;
+  /** Inventory passes (methods, devices): whether every object was read or only the changed ones. */
+  mode?: "full" | "incremental";
 }
 
 export function graphProvenance(endpoint: string): Extract<Provenance, { source: "graph" }> {

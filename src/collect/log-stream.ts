@@ -62,9 +62,15 @@ export function windowsToFetch(coverage: TimeRange | undefined, since: Date, asO
   return windows;
 }
 
-/** The windows are contiguous with the coverage, so their union is one range (ISO strings sort as times). */
+/**
+ * The coverage after a window (ISO strings sort as times). A window that touches the coverage
+ * extends it; one that leaves a gap (a `--since` later than the end of the coverage) replaces it,
+ * since one range cannot say "except the gap" and the coverage must never claim records the case
+ * may lack (incremental inventory passes trust it).
+ */
 function union(coverage: TimeRange | undefined, window: TimeRange): TimeRange {
-  if (!coverage) return { from: window.from, to: window.to };
+  if (!coverage || window.from > coverage.to || window.to < coverage.from)
+    return { from: window.from, to: window.to };
   const froms = [window.from, coverage.from].sort();
   const tos = [window.to, coverage.to].sort();
   return { from: froms[0]!, to: tos[1]! };

@@ -9,6 +9,9 @@ import {
   createGraphClient,
   credentialFromEnvironment,
   type GraphConnector,
+  type GraphError,
+  type GraphRequest,
+  type Page,
 } from "../../src/graph/index.js";
 import { type CaseStore, openCase, RECORD_KINDS } from "../../src/store/index.js";
 
@@ -89,4 +92,47 @@ export function contentsOf(file: string): Record<string, string[]> {
   } finally {
     store.close();
   }
+}
+
+/**
+ * A client that records what the collector asks Graph for (each request, each `$batch` item, each
+ * listing's first page) and can refuse some paths with a Graph error, as a tenant without the
+ * licence or the permission would.
+ */
+export function recordingClient(
+  client: GraphConnector,
+  refuse?: (path: string) => GraphError | undefined,
+): { client: GraphConnector; requests: GraphRequest[] } {
+  const requests: GraphRequest[] = [];
+  async function* pageStream<T>(start: GraphRequest | { nextLink: string }): AsyncIterable<Page<T>> {
+    if ("path" in start) {
+      requests.push(start);
+      const error = refuse?.(start.path);
+      if (error) throw error;
+    }
+    yield* client.pageStream<T>(start);
+  }
+  async function* pages<T>(request: GraphRequest): AsyncIterable<T[]> {
+    for await (const page of pageStream<T>(request)) yield page.items;
+  }
+  return {
+    requests,
+    client: {
+      graphUrl: client.graphUrl,
+      budgets: client.budgets,
+      identity: () => client.identity(),
+      close: () => client.close(),
+      grantedRoles: () => client.grantedRoles(),
+      request: <T>(request: GraphRequest) => {
+        requests.push(request);
+        return client.request<T>(request);
+      },
+      pages,
+      pageStream,
+      batch: <T>(batch: GraphRequest[]) => {
+        requests.push(...batch);
+        return client.batch<T>(batch);
+      },
+    },
+  };
 }

@@ -21,6 +21,7 @@ interface CollectFlags {
   only?: string;
   users?: string;
   interactive?: boolean;
+  full?: boolean;
   json?: boolean;
 }
 
@@ -34,6 +35,10 @@ export function register(program: Command): void {
     .option("--only <streams>", "comma-separated: users,methods,devices,audits,signins,risk,policies,roles")
     .option("--users <filter>", "an OData filter on users, a comma-separated list of UPNs/ids, or @file")
     .option("--interactive", "sign in with a device code instead of the environment's credentials")
+    .option(
+      "--full",
+      "re-read every user's methods and every device's owners and users, not only what the audit log says changed",
+    )
     .option("--json", "print the summary as JSON on stdout")
     .action(async (flags: CollectFlags) => {
       let only: ReturnType<typeof parseOnly>;
@@ -58,6 +63,7 @@ export function register(program: Command): void {
           only,
           since,
           ...(users ? { users } : {}),
+          full: flags.full === true,
           progress,
           onPreflight: ({ missing }) => {
             for (const { stream, part, needs } of missing) {
