@@ -70,6 +70,17 @@ async function killWhen(
   await run.exited;
 }
 
+async function collectInProcess(file: string) {
+  const client = clientFor(emulator);
+  const store = openCase(file);
+  try {
+    return await collectCase({ client, store, since: SINCE });
+  } finally {
+    store.close();
+    await client.close();
+  }
+}
+
 function unfinishedRun(file: string): unknown {
   const store = openCase(file, { readonly: true });
   try {
@@ -99,6 +110,56 @@ describe("kill -9 and resume", () => {
     expect(await last.exited).toBe(0);
     expect(last.output()).toMatch(/collect resumed and finished/);
     expect(unfinishedRun(file)).toBeUndefined();
+    expect(contentsOf(file)).toEqual(contentsOf(reference));
+  });
+
+  it("an incremental collection killed mid-run and resumed gives exactly the case of an uninterrupted one", async () => {
+    const reference = tmp.file("incremental-uninterrupted.db");
+    const file = tmp.file("incremental-killed.db");
+    await collectInProcess(reference);
+    await collectInProcess(file);
+    // Half the users register a method and a few a device: the incremental pass has work to cut.
+    const users = [...emulator.state.users.values()].filter((user) => !emulator.state.isAdmin(user.id));
+    const actor = { ipAddress: "198.51.100.23", userAgent: "Mozilla/5.0 (X11; Linux x86_64)" };
+    for (const user of users.slice(0, 30)) {
+      emulator.actions.registerMethod({
+        ...actor,
+        userId: user.id,
+        method: {
+          "@odata.type": "#microsoft.graph.emailAuthenticationMethod",
+          emailAddress: "x@example.org",
+        },
+      });
+    }
+    for (const user of users.slice(30, 35)) {
+      emulator.actions.registerDevice({
+        ...actor,
+        userId: user.id,
+        displayName: `PC-${user.id.slice(0, 4)}`,
+        operatingSystem: "Windows",
+        operatingSystemVersion: "10.0.22631",
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, emulator.state.auditDelayMs + 200));
+
+    const uninterrupted = await collectInProcess(reference);
+    const methods = uninterrupted.outcomes.find((outcome) => outcome.part === "methods");
+    expect(methods).toMatchObject({ mode: "incremental" });
+
+    // Once the methods pass has started (it first waits for the audits), and again right away.
+    await killWhen(startCollect(file), /collect: methods started/, 150);
+    expect(unfinishedRun(file)).toBeDefined();
+    await killWhen(startCollect(file), /collect: \w+ started/, 20);
+    expect(unfinishedRun(file)).toBeDefined();
+    const last = startCollect(file);
+    expect(await last.exited).toBe(0);
+    expect(last.output()).toMatch(/collect resumed and finished/);
+    // The resumed run finished the interrupted run's incremental passes (or found them done).
+    for (const part of ["methods/methods", "devices/devices"]) {
+      expect(last.output()).toMatch(
+        new RegExp(`${part}\\s+collected \\d+ records — (incremental|already collected)`),
+      );
+    }
     expect(contentsOf(file)).toEqual(contentsOf(reference));
   });
 });
