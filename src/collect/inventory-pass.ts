@@ -43,6 +43,8 @@ export interface PassCheckpoint {
   passAsOf?: string;
   /** As-of instant of the last full pass over the whole tenant without failures. */
   fullPassAsOf?: string;
+  /** The tenant those passes read: a case pointed at another tenant starts over. */
+  tenantId?: string;
   /** The decision of the pass in progress, so a resumed run (same as-of) finishes the same way. */
   current?: PassDecision & { run: string };
 }
@@ -89,6 +91,8 @@ async function decide(
   if (plan.full) return full("--full");
   const { passAsOf, fullPassAsOf } = checkpoint ?? {};
   if (!passAsOf || !fullPassAsOf) return full("no complete earlier pass in the case");
+  if (checkpoint?.tenantId !== ctx.store.getMeta("tenantId"))
+    return full("the last pass read another tenant");
   const age = ctx.asOf.getTime() - Date.parse(fullPassAsOf);
   if (age > plan.maxAgeMs) {
     return full(`the last full pass is ${days(age)} old (one at least every ${days(plan.maxAgeMs)})`);
@@ -126,6 +130,8 @@ export function completedCheckpoint(
   const fullPassAsOf = wholeTenant && decision.mode === "full" ? run : previous?.fullPassAsOf;
   if (passAsOf) next.passAsOf = passAsOf;
   if (fullPassAsOf) next.fullPassAsOf = fullPassAsOf;
+  const tenantId = wholeTenant ? ctx.store.getMeta("tenantId") : previous?.tenantId;
+  if (tenantId) next.tenantId = tenantId;
   return next;
 }
 

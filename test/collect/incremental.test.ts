@@ -265,6 +265,14 @@ describe("incremental inventory collection", () => {
       /^full pass: the last full pass is .* old \(one at least every/,
     );
 
+    const store = openCase(file);
+    for (const stream of ["methods", "devices"]) {
+      const checkpoint = store.getCheckpoint(stream) as Record<string, unknown>;
+      store.setCheckpoint(stream, { ...checkpoint, tenantId: "8f4c4c5e-0000-4000-8000-000000000000" });
+    }
+    store.close();
+    fullPass(await collect(), /^full pass: the last pass read another tenant$/);
+
     const scoped = await collect({ users: { list: [...emulator.state.users.keys()].slice(0, 3) } });
     expect(outcome(scoped, "methods")).toMatchObject({
       mode: "full",
