@@ -48,6 +48,10 @@ export function openCase(path: string, options: OpenCaseOptions = {}): CaseStore
 
 /** Below this many incoming records, keeping the indexes up to date row by row is cheap enough. */
 const BULK_LOAD_MIN_RECORDS = 20_000;
+/** Records per commit of a bulk load's long transaction. */
+const BULK_LOAD_COMMIT_ROWS = 50_000;
+/** Page cache of a bulk load (KiB): holds the pages of a commit-sized batch. */
+const BULK_LOAD_CACHE_KIB = 64 * 1024;
 
 interface RawRow {
   key: string;
@@ -59,7 +63,10 @@ interface RawRow {
 class SqliteCaseStore implements CaseStore {
   readonly readonly: boolean;
   private readonly originIds = new Map<string, number>();
-  private bulkLoading = false;
+  /** Set while a bulk load's long transaction is open: records written since its last commit. */
+  private bulk: { sinceCommit: number } | undefined;
+  /** Nesting of `transaction` calls: a bulk load commits only between outermost ones. */
+  private depth = 0;
   private readonly statements;
   private readonly writer: RowWriter;
 
@@ -103,6 +110,7 @@ class SqliteCaseStore implements CaseStore {
 
   upsertEach<K extends RecordKind>(kind: K, items: readonly UpsertItem[]): UpsertResult {
     this.assertKind(kind);
+    if (this.bulk) this.bulk.sinceCommit += items.length;
     return this.transaction(() => {
       const total: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
       const covered = new Set<number>();
@@ -172,6 +180,7 @@ class SqliteCaseStore implements CaseStore {
   ): { result: UpsertResult; keys: Set<string> } {
     const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
     const keys = new Set<string>();
+    if (this.bulk) this.bulk.sinceCommit += records.length;
     records.forEach((record, index) => {
       const outcome = this.upsertOne(kind, record, provenance, originId, scope);
       if (typeof outcome === "string") {
@@ -361,25 +370,50 @@ class SqliteCaseStore implements CaseStore {
   }
 
   async bulkLoad<T>(estimatedRecords: number, load: () => Promise<T>): Promise<T> {
-    if (this.bulkLoading || this.readonly) return load();
+    if (this.bulk !== undefined || this.readonly) return load();
     const existing =
       (this.db.prepare("SELECT MAX(id) AS n FROM records").get() as { n: number | null }).n ?? 0;
     // Rebuilding costs a pass over the whole table: worth it only when the load is at least as big.
     if (estimatedRecords < Math.max(BULK_LOAD_MIN_RECORDS, existing)) return load();
-    this.bulkLoading = true;
+    this.db.exec(RECORD_INDEXES.map((index) => `DROP INDEX IF EXISTS ${index.name};`).join(""));
+    // In WAL mode every page is written twice (to the log, then to the database). A rollback journal
+    // writes pages appended past the file's end once, and only saves the few existing pages a load
+    // changes. Switching needs the case to be open nowhere else; when it is, SQLite keeps WAL.
+    const switched = this.db.pragma("journal_mode = DELETE", { simple: true }) === "delete";
+    this.db.pragma(`cache_size = -${BULK_LOAD_CACHE_KIB}`);
+    this.bulk = { sinceCommit: 0 };
+    this.db.exec("BEGIN IMMEDIATE");
     try {
-      this.db.exec(RECORD_INDEXES.map((index) => `DROP INDEX IF EXISTS ${index.name};`).join(""));
       return await load();
     } finally {
-      this.bulkLoading = false;
+      this.bulk = undefined;
+      if (this.db.inTransaction) this.db.exec("COMMIT");
       this.db.transaction(() => {
         for (const index of RECORD_INDEXES) this.db.exec(index.create);
       })();
+      this.db.pragma("cache_size = -2000");
+      if (switched) this.db.pragma("journal_mode = WAL");
     }
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    this.depth++;
+    let result: T;
+    try {
+      result = this.db.transaction(fn)();
+    } finally {
+      this.depth--;
+    }
+    const bulk = this.bulk;
+    // During a bulk load the callers' transactions are savepoints of one long transaction, committed
+    // every BULK_LOAD_COMMIT_ROWS records: each commit costs a sync, so fewer and larger is faster,
+    // while a bounded size keeps the journal and the work a crash would roll back small.
+    if (bulk !== undefined && this.depth === 0 && bulk.sinceCommit >= BULK_LOAD_COMMIT_ROWS) {
+      this.db.exec("COMMIT");
+      this.db.exec("BEGIN IMMEDIATE");
+      bulk.sinceCommit = 0;
+    }
+    return result;
   }
 
   ensureSchema(namespace: string, migrations: readonly string[]): number {
