@@ -380,6 +380,7 @@ class SqliteCaseStore implements CaseStore {
     // writes pages appended past the file's end once, and only saves the few existing pages a load
     // changes. Switching needs the case to be open nowhere else; when it is, SQLite keeps WAL.
     const switched = this.db.pragma("journal_mode = DELETE", { simple: true }) === "delete";
+    const cacheSize = this.db.pragma("cache_size", { simple: true }) as number;
     this.db.pragma(`cache_size = -${BULK_LOAD_CACHE_KIB}`);
     this.bulk = { sinceCommit: 0 };
     this.db.exec("BEGIN IMMEDIATE");
@@ -391,7 +392,7 @@ class SqliteCaseStore implements CaseStore {
       this.db.transaction(() => {
         for (const index of RECORD_INDEXES) this.db.exec(index.create);
       })();
-      this.db.pragma("cache_size = -2000");
+      this.db.pragma(`cache_size = ${cacheSize}`);
       if (switched) this.db.pragma("journal_mode = WAL");
     }
   }
