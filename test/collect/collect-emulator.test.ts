@@ -6,6 +6,7 @@ import { openCase } from "../../src/store/index.js";
 import {
   caseContents,
   clientFor,
+  collectInto,
   contentsOf,
   emulatorFor,
   SINCE,
@@ -29,17 +30,6 @@ afterAll(async () => {
   await faulty?.close();
   tmp.remove();
 });
-
-async function collectInto(emulator: RunningEmulator, file: string) {
-  const client = clientFor(emulator);
-  const store = openCase(file);
-  try {
-    return await collectCase({ client, store, since: SINCE });
-  } finally {
-    store.close();
-    await client.close();
-  }
-}
 
 describe("collect against the emulator", () => {
   it("with 10% injected faults, collects a complete case identical to a fault-free one", async () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { collectCase } from "../../src/collect/index.js";
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from "../../src/emulator/index.js";
 import { generateTenant } from "../../src/emulator/tenant/generator.js";
 import type { TenantDocument } from "../../src/emulator/tenant/schema.js";
@@ -135,4 +136,16 @@ export function recordingClient(
       },
     },
   };
+}
+
+/** One uninterrupted collection of the test window from `emulator` into the case file `file`. */
+export async function collectInto(emulator: RunningEmulator, file: string) {
+  const client = clientFor(emulator);
+  const store = openCase(file);
+  try {
+    return await collectCase({ client, store, since: SINCE });
+  } finally {
+    store.close();
+    await client.close();
+  }
 }

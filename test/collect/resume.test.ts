@@ -6,6 +6,7 @@ import type { RunningEmulator } from "../../src/emulator/index.js";
 import { openCase } from "../../src/store/index.js";
 import {
   clientFor,
+  collectInto,
   contentsOf,
   emulatorFor,
   SINCE,
@@ -70,17 +71,6 @@ async function killWhen(
   await run.exited;
 }
 
-async function collectInProcess(file: string) {
-  const client = clientFor(emulator);
-  const store = openCase(file);
-  try {
-    return await collectCase({ client, store, since: SINCE });
-  } finally {
-    store.close();
-    await client.close();
-  }
-}
-
 function unfinishedRun(file: string): unknown {
   const store = openCase(file, { readonly: true });
   try {
@@ -88,6 +78,15 @@ function unfinishedRun(file: string): unknown {
   } finally {
     store.close();
   }
+}
+
+/** Runs the interrupted collection once more; it must finish it and leave no unfinished run. Returns its output. */
+async function resumeToTheEnd(file: string): Promise<string> {
+  const last = startCollect(file);
+  expect(await last.exited).toBe(0);
+  expect(last.output()).toMatch(/collect resumed and finished/);
+  expect(unfinishedRun(file)).toBeUndefined();
+  return last.output();
 }
 
 describe("kill -9 and resume", () => {
@@ -106,18 +105,15 @@ describe("kill -9 and resume", () => {
     await killWhen(startCollect(file), /collect: \w+ started/, 20);
     expect(unfinishedRun(file)).toBeDefined();
 
-    const last = startCollect(file);
-    expect(await last.exited).toBe(0);
-    expect(last.output()).toMatch(/collect resumed and finished/);
-    expect(unfinishedRun(file)).toBeUndefined();
+    await resumeToTheEnd(file);
     expect(contentsOf(file)).toEqual(contentsOf(reference));
   });
 
   it("an incremental collection killed mid-run and resumed gives exactly the case of an uninterrupted one", async () => {
     const reference = tmp.file("incremental-uninterrupted.db");
     const file = tmp.file("incremental-killed.db");
-    await collectInProcess(reference);
-    await collectInProcess(file);
+    await collectInto(emulator, reference);
+    await collectInto(emulator, file);
     // Half the users register a method and a few a device: the incremental pass has work to cut.
     const users = [...emulator.state.users.values()].filter((user) => !emulator.state.isAdmin(user.id));
     const actor = { ipAddress: "198.51.100.23", userAgent: "Mozilla/5.0 (X11; Linux x86_64)" };
@@ -142,7 +138,7 @@ describe("kill -9 and resume", () => {
     }
     await new Promise((resolve) => setTimeout(resolve, emulator.state.auditDelayMs + 200));
 
-    const uninterrupted = await collectInProcess(reference);
+    const uninterrupted = await collectInto(emulator, reference);
     const methods = uninterrupted.outcomes.find((outcome) => outcome.part === "methods");
     expect(methods).toMatchObject({ mode: "incremental" });
 
@@ -151,14 +147,10 @@ describe("kill -9 and resume", () => {
     expect(unfinishedRun(file)).toBeDefined();
     await killWhen(startCollect(file), /collect: \w+ started/, 20);
     expect(unfinishedRun(file)).toBeDefined();
-    const last = startCollect(file);
-    expect(await last.exited).toBe(0);
-    expect(last.output()).toMatch(/collect resumed and finished/);
+    const last = await resumeToTheEnd(file);
     // The resumed run finished the interrupted run's incremental passes (or found them done).
     for (const part of ["methods/methods", "devices/devices"]) {
-      expect(last.output()).toMatch(
-        new RegExp(`${part}\\s+collected \\d+ records — (incremental|already collected)`),
-      );
+      expect(last).toMatch(new RegExp(`${part}\\s+collected \\d+ records — (incremental|already collected)`));
     }
     expect(contentsOf(file)).toEqual(contentsOf(reference));
   });
