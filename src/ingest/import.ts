@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { CaseStore, RecordKind, UpsertItem } from "../store/index.js";
+import type { CaseStore, RecordKind, RecordWriter, UpsertItem } from "../store/index.js";
 import { type CsvLayout, readCsvRecords } from "./csv-reader.js";
 import { FileFormatError, openText, type TextSource } from "./decode.js";
 import { isEventHubRecord, mapEventHubRecord } from "./event-hub.js";
@@ -54,7 +54,7 @@ export interface ImportOptions {
   onProgress?: (progress: { file: string; records: number }) => void;
   /** Rejections listed per file (all are counted). Default 100. */
   maxListedRejections?: number;
-  /** Records per transaction. Default 5000. */
+  /** At most this many records per batch written (one transaction each). Default 5000. */
   batchSize?: number;
 }
 
@@ -83,6 +83,9 @@ export async function importFiles(
   }
   return summary;
 }
+
+/** Batches read ahead of the writer: enough to keep it busy, few enough to bound memory. */
+const MAX_BATCHES_IN_FLIGHT = 8;
 
 interface Pending {
   kind: RecordKind;
@@ -123,35 +126,47 @@ export async function importFile(
     if (summary.rejections.length < maxListed) summary.rejections.push({ line, reason });
   };
   let pending: Pending[] = [];
-  const flush = () => {
+  // Batches handed to the writer and not yet written, oldest first: reading and parsing go on while
+  // the case is written, up to MAX_BATCHES_IN_FLIGHT batches ahead.
+  const inFlight: Promise<void>[] = [];
+  const flush = (writer: RecordWriter) => {
     if (pending.length === 0) return;
-    const batch = pending;
-    pending = [];
     const byKind = new Map<RecordKind, Pending[]>();
-    for (const p of batch) {
+    for (const p of pending) {
       const list = byKind.get(p.kind);
       if (list) list.push(p);
       else byKind.set(p.kind, [p]);
     }
-    store.transaction(() => {
-      for (const [kind, list] of byKind) {
-        const result = store.upsertEach(
+    pending = [];
+    for (const [kind, list] of byKind) {
+      // Only the line numbers are kept until the batch is written: holding the parsed records that
+      // long would move them to the old generation of the heap, where collecting them costs more.
+      const lines = list.map((p) => p.line);
+      const written = writer
+        .write(
           kind,
           list.map((p) => p.item),
-        );
-        summary.imported += result.inserted;
-        summary.updated += result.updated;
-        summary.duplicates += result.unchanged;
-        summary.byKind[kind] = (summary.byKind[kind] ?? 0) + list.length - result.rejected.length;
-        for (const r of result.rejected) reject(list[r.index]!.line, r.reason);
-      }
-    });
-    options.onProgress?.({
-      file: absolute,
-      records: summary.imported + summary.updated + summary.duplicates,
-    });
+        )
+        .then((result) => {
+          summary.imported += result.inserted;
+          summary.updated += result.updated;
+          summary.duplicates += result.unchanged;
+          summary.byKind[kind] = (summary.byKind[kind] ?? 0) + lines.length - result.rejected.length;
+          for (const r of result.rejected) reject(lines[r.index]!, r.reason);
+          options.onProgress?.({
+            file: absolute,
+            records: summary.imported + summary.updated + summary.duplicates,
+          });
+        });
+      // Awaited below, in order; until then a failure must not count as unhandled.
+      written.catch(() => {});
+      inFlight.push(written);
+    }
   };
-  const take = (line: number, mapped: Mapped, format: string, json?: string) => {
+  const settle = async (limit: number) => {
+    while (inFlight.length > limit) await inFlight.shift();
+  };
+  const take = (writer: RecordWriter, line: number, mapped: Mapped, format: string, json?: string) => {
     if ("reject" in mapped) {
       reject(line, mapped.reject);
       return;
@@ -167,10 +182,16 @@ export async function importFile(
     if (mapped.scope !== undefined) item.scope = mapped.scope;
     if (json !== undefined) item.json = json;
     pending.push({ kind: mapped.kind, item, line });
-    if (pending.length >= batchSize) flush();
+    if (pending.length >= batchSize) flush(writer);
   };
 
-  await store.bulkLoad(estimatedRecords(absolute), async () => {
+  await store.bulkLoad(estimatedRecords(absolute), async (writer) => {
+    // Called between the reader's batches (a chunk of the file each): the records read are handed on
+    // while they are young, and the reader waits when the writer falls behind.
+    const progress = async () => {
+      flush(writer);
+      await settle(MAX_BATCHES_IN_FLIGHT);
+    };
     try {
       const source = await openText(absolute);
       summary.compression = source.compression;
@@ -186,9 +207,10 @@ export async function importFile(
               const [mapped, format] = guarded(() => mapJsonValue(item.value, item.context));
               // The line's text is the stored JSON only when the record was taken as it is.
               const json = "record" in mapped && mapped.record === item.value ? item.json : undefined;
-              take(item.line, mapped, format, json);
+              take(writer, item.line, mapped, format, json);
             }
           }
+          await progress();
         }
       } else if (first !== undefined) {
         const fileName = path.basename(absolute);
@@ -199,22 +221,25 @@ export async function importFile(
         })) {
           for (const item of items) {
             if ("error" in item) reject(item.line, item.error);
-            else take(item.line, ...guarded(() => mapCsvRow(item.row, layout, fileName)));
+            else take(writer, item.line, ...guarded(() => mapCsvRow(item.row, layout, fileName)));
           }
+          await progress();
         }
         if (summary.format === "unknown")
           throw new FileFormatError("not a recognised log export (no CSV header)");
       } else {
         summary.format = "empty";
       }
-      flush();
     } catch (error) {
-      flush();
       if (error instanceof FileFormatError) reject(error.line ?? 0, error.message);
       else if (isCsvError(error))
         reject(error.lines ?? 0, `malformed CSV, the rest of the file is unreadable: ${error.message}`);
       else if (isSystemError(error)) reject(0, `cannot read the file: ${error.message}`);
       else throw error;
+    } finally {
+      // Everything read before a failure is still written.
+      flush(writer);
+      await settle(0);
     }
   });
   summary.rejections.sort((a, b) => a.line - b.line);

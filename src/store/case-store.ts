@@ -1,9 +1,10 @@
 import fs from "node:fs";
 import Database from "better-sqlite3";
+import { ThreadRecordWriter } from "./bulk-writer.js";
 import { KIND_INFO, RECORD_KINDS, type RecordKind, type RecordTypeMap } from "./kinds.js";
 import { toUtcIso } from "./normalize.js";
-import { prepareRow, type RowOutcome, RowWriter } from "./row-writer.js";
-import { ensureSchema, RECORD_INDEXES, STORE_MIGRATIONS } from "./schema.js";
+import { originOf, prepareRow, type RowOutcome, RowWriter } from "./row-writer.js";
+import { ensureSchema, STORE_MIGRATIONS } from "./schema.js";
 import type { CaseSnapshot } from "./snapshot.js";
 import { buildSnapshot } from "./snapshot-builder.js";
 import type {
@@ -14,6 +15,7 @@ import type {
   OpenCaseOptions,
   Provenance,
   ProvenanceSource,
+  RecordWriter,
   ReplaceResult,
   SnapshotOptions,
   StoredRecord,
@@ -36,8 +38,6 @@ export function openCase(path: string, options: OpenCaseOptions = {}): CaseStore
       db.pragma("synchronous = NORMAL");
     }
     ensureSchema(db, "store", STORE_MIGRATIONS);
-    // Restores indexes an interrupted bulk import dropped (a no-op when they exist).
-    if (!readonly) for (const index of RECORD_INDEXES) db.exec(index.create);
   } catch (error) {
     throw new Error(
       `cannot open case file ${path}: ${error instanceof Error ? error.message : String(error)}`,
@@ -46,7 +46,7 @@ export function openCase(path: string, options: OpenCaseOptions = {}): CaseStore
   return new SqliteCaseStore(path, db);
 }
 
-/** Below this many incoming records, keeping the indexes up to date row by row is cheap enough. */
+/** Below this many incoming records, a writer thread's start-up costs more than it saves. */
 const BULK_LOAD_MIN_RECORDS = 20_000;
 /** Records per commit of a bulk load's long transaction. */
 const BULK_LOAD_COMMIT_ROWS = 50_000;
@@ -62,11 +62,6 @@ interface RawRow {
 
 class SqliteCaseStore implements CaseStore {
   readonly readonly: boolean;
-  private readonly originIds = new Map<string, number>();
-  /** Set while a bulk load's long transaction is open: records written since its last commit. */
-  private bulk: { sinceCommit: number } | undefined;
-  /** Nesting of `transaction` calls: a bulk load commits only between outermost ones. */
-  private depth = 0;
   private readonly statements;
   private readonly writer: RowWriter;
 
@@ -77,8 +72,6 @@ class SqliteCaseStore implements CaseStore {
     this.readonly = db.readonly;
     this.writer = new RowWriter(db);
     this.statements = {
-      findOrigin: db.prepare("SELECT id FROM origins WHERE source = ? AND origin = ?"),
-      insertOrigin: db.prepare("INSERT INTO origins (source, origin) VALUES (?, ?)"),
       getCheckpoint: db.prepare("SELECT value FROM checkpoints WHERE stream = ?"),
       setCheckpoint: db.prepare(
         `INSERT INTO checkpoints (stream, value, updated_at) VALUES (?, ?, ?)
@@ -110,7 +103,6 @@ class SqliteCaseStore implements CaseStore {
 
   upsertEach<K extends RecordKind>(kind: K, items: readonly UpsertItem[]): UpsertResult {
     this.assertKind(kind);
-    if (this.bulk) this.bulk.sinceCommit += items.length;
     return this.transaction(() => {
       const total: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
       const covered = new Set<number>();
@@ -180,7 +172,6 @@ class SqliteCaseStore implements CaseStore {
   ): { result: UpsertResult; keys: Set<string> } {
     const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
     const keys = new Set<string>();
-    if (this.bulk) this.bulk.sinceCommit += records.length;
     records.forEach((record, index) => {
       const outcome = this.upsertOne(kind, record, provenance, originId, scope);
       if (typeof outcome === "string") {
@@ -203,9 +194,9 @@ class SqliteCaseStore implements CaseStore {
     scope: string | undefined,
     json?: string,
   ): { outcome: RowOutcome; key: string } | string {
-    const row = prepareRow(kind, record, provenance, originId, scope, json);
+    const row = prepareRow(kind, record, provenance, scope, json);
     if (typeof row === "string") return row;
-    return { outcome: this.writer.write(row), key: row.key };
+    return { outcome: this.writer.write(row, originId), key: row.key };
   }
 
   private cover(kind: RecordKind, originId: number, provenance: Provenance): void {
@@ -217,15 +208,7 @@ class SqliteCaseStore implements CaseStore {
   }
 
   private originId(provenance: Provenance): number {
-    const origin = provenance.source === "graph" ? provenance.endpoint : provenance.file;
-    const cacheKey = `${provenance.source}\u0000${origin}`;
-    const cached = this.originIds.get(cacheKey);
-    if (cached !== undefined) return cached;
-    const found = this.statements.findOrigin.get(provenance.source, origin) as { id: number } | undefined;
-    const id =
-      found?.id ?? Number(this.statements.insertOrigin.run(provenance.source, origin).lastInsertRowid);
-    this.originIds.set(cacheKey, id);
-    return id;
+    return this.writer.originId(provenance.source, originOf(provenance));
   }
 
   get<K extends RecordKind>(kind: K, key: string): StoredRecord<RecordTypeMap[K]> | undefined {
@@ -369,52 +352,49 @@ class SqliteCaseStore implements CaseStore {
     this.statements.setMeta.run(key, value);
   }
 
-  async bulkLoad<T>(estimatedRecords: number, load: () => Promise<T>): Promise<T> {
-    if (this.bulk !== undefined || this.readonly) return load();
-    const existing =
-      (this.db.prepare("SELECT MAX(id) AS n FROM records").get() as { n: number | null }).n ?? 0;
-    // Rebuilding costs a pass over the whole table: worth it only when the load is at least as big.
-    if (estimatedRecords < Math.max(BULK_LOAD_MIN_RECORDS, existing)) return load();
-    this.db.exec(RECORD_INDEXES.map((index) => `DROP INDEX IF EXISTS ${index.name};`).join(""));
+  async bulkLoad<T>(estimatedRecords: number, load: (writer: RecordWriter) => Promise<T>): Promise<T> {
+    const here: RecordWriter = { write: async (kind, items) => this.upsertEach(kind, items) };
+    // A writer thread costs a start-up and a second connection: for a large load into a case file
+    // only, and not from inside a transaction, whose lock the thread would wait for.
+    if (this.readonly || this.db.memory || this.db.inTransaction || estimatedRecords < BULK_LOAD_MIN_RECORDS)
+      return load(here);
     // In WAL mode every page is written twice (to the log, then to the database). A rollback journal
     // writes pages appended past the file's end once, and only saves the few existing pages a load
-    // changes. Switching needs the case to be open nowhere else; when it is, SQLite keeps WAL.
-    const switched = this.db.pragma("journal_mode = DELETE", { simple: true }) === "delete";
-    const cacheSize = this.db.pragma("cache_size", { simple: true }) as number;
-    this.db.pragma(`cache_size = -${BULK_LOAD_CACHE_KIB}`);
-    this.bulk = { sinceCommit: 0 };
-    this.db.exec("BEGIN IMMEDIATE");
+    // changes. Switching needs the case to be open nowhere else; when it is, it stays in WAL mode.
+    const switched = this.leaveWal();
     try {
-      return await load();
+      const writer = ThreadRecordWriter.start({
+        path: this.path,
+        commitRows: BULK_LOAD_COMMIT_ROWS,
+        cacheKib: BULK_LOAD_CACHE_KIB,
+      });
+      try {
+        return await load(writer);
+      } finally {
+        await writer.close();
+      }
     } finally {
-      this.bulk = undefined;
-      if (this.db.inTransaction) this.db.exec("COMMIT");
-      this.db.transaction(() => {
-        for (const index of RECORD_INDEXES) this.db.exec(index.create);
-      })();
-      this.db.pragma(`cache_size = ${cacheSize}`);
       if (switched) this.db.pragma("journal_mode = WAL");
     }
   }
 
-  transaction<T>(fn: () => T): T {
-    this.depth++;
-    let result: T;
+  /** Switches to a rollback journal if no other connection has the case open; says whether it did. */
+  private leaveWal(): boolean {
     try {
-      result = this.db.transaction(fn)();
-    } finally {
-      this.depth--;
+      return this.db.pragma("journal_mode = DELETE", { simple: true }) === "delete";
+    } catch (error) {
+      if ((error as { code?: string }).code === "SQLITE_BUSY") return false;
+      throw error;
     }
-    const bulk = this.bulk;
-    // During a bulk load the callers' transactions are savepoints of one long transaction, committed
-    // every BULK_LOAD_COMMIT_ROWS records: each commit costs a sync, so fewer and larger is faster,
-    // while a bounded size keeps the journal and the work a crash would roll back small.
-    if (bulk !== undefined && this.depth === 0 && bulk.sinceCommit >= BULK_LOAD_COMMIT_ROWS) {
-      this.db.exec("COMMIT");
-      this.db.exec("BEGIN IMMEDIATE");
-      bulk.sinceCommit = 0;
+  }
+
+  transaction<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn)();
+    } catch (error) {
+      this.writer.forgetOrigins();
+      throw error;
     }
-    return result;
   }
 
   ensureSchema(namespace: string, migrations: readonly string[]): number {

@@ -20,6 +20,7 @@ export type {
   Provenance,
   ProvenanceSource,
   RecordRejection,
+  RecordWriter,
   ReplaceResult,
   SnapshotOptions,
   StoredRecord,

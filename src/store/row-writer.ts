@@ -6,8 +6,8 @@ import type { Provenance } from "./types.js";
 
 /**
  * One record made ready for the records table: its natural key and normalized columns, its raw JSON
- * (secrets stripped) and its provenance. Only strings and numbers, so it can be handed to a writer
- * on another thread for the cost of a copy.
+ * (secrets stripped) and its provenance detail (collection time or file line). Only strings and
+ * numbers, so it can be handed to the writer thread of a bulk load for the cost of a copy.
  */
 export interface PreparedRow {
   kind: RecordKind;
@@ -18,18 +18,21 @@ export interface PreparedRow {
   type: string | null;
   fromGraph: 0 | 1;
   raw: string;
-  originId: number;
   detail: string;
 }
 
 export type RowOutcome = "inserted" | "updated" | "unchanged";
+
+/** What identifies an origin within its source: the Graph endpoint, or the file's path. */
+export function originOf(provenance: Provenance): string {
+  return provenance.source === "graph" ? provenance.endpoint : provenance.file;
+}
 
 /** Normalizes and scrubs one record (no database access); returns the rejection reason if it cannot be stored. */
 export function prepareRow(
   kind: RecordKind,
   record: unknown,
   provenance: Provenance,
-  originId: number,
   scope: string | undefined,
   json?: string,
 ): PreparedRow | string {
@@ -55,7 +58,6 @@ export function prepareRow(
     ...n,
     fromGraph: graph ? 1 : 0,
     raw,
-    originId,
     detail: graph ? provenance.collectedAt : String(provenance.line),
   };
 }
@@ -66,8 +68,11 @@ interface ExistingRow {
   raw: string;
 }
 
-/** Writes prepared rows to the records and provenance tables of one connection. */
+/** Writes prepared rows to the records, provenance, origins and coverage tables of one connection. */
 export class RowWriter {
+  private readonly originIds = new Map<string, number>();
+  private readonly findOrigin;
+  private readonly insertOrigin;
   private readonly insertRecord;
   private readonly findRecord;
   private readonly updateRecord;
@@ -77,6 +82,8 @@ export class RowWriter {
 
   constructor(db: Database.Database) {
     // Prepared once: the import and collection hot paths run these per record.
+    this.findOrigin = db.prepare("SELECT id FROM origins WHERE source = ? AND origin = ?");
+    this.insertOrigin = db.prepare("INSERT INTO origins (source, origin) VALUES (?, ?)");
     this.insertRecord = db.prepare(
       `INSERT INTO records (kind, key, scope, time, user_id, type, from_graph, raw)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, key) DO NOTHING`,
@@ -96,9 +103,25 @@ export class RowWriter {
     );
   }
 
-  /** Stores one row (inside the caller's transaction); returns what happened. */
-  write(row: PreparedRow): RowOutcome {
-    const { kind, key, fromGraph, raw, originId, detail } = row;
+  /** The id of an origin (a Graph endpoint or a file), added on first use. */
+  originId(source: Provenance["source"], origin: string): number {
+    const cacheKey = `${source}\u0000${origin}`;
+    const cached = this.originIds.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const found = this.findOrigin.get(source, origin) as { id: number } | undefined;
+    const id = found?.id ?? Number(this.insertOrigin.run(source, origin).lastInsertRowid);
+    this.originIds.set(cacheKey, id);
+    return id;
+  }
+
+  /** Drops the cached origin ids: after a rollback, an id the cache holds may no longer exist. */
+  forgetOrigins(): void {
+    this.originIds.clear();
+  }
+
+  /** Stores one row from the origin `originId` (inside the caller's transaction); returns what happened. */
+  write(row: PreparedRow, originId: number): RowOutcome {
+    const { kind, key, fromGraph, raw, detail } = row;
     const insert = this.insertRecord.run(
       kind,
       key,

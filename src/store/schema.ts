@@ -94,26 +94,11 @@ export const STORE_MIGRATIONS: readonly string[] = [
   CREATE TABLE checkpoints (stream TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
-];
-
-/**
- * The records table's secondary indexes (the same as migration 1 creates). They are derived data:
- * a bulk import drops them and rebuilds them once at the end (much cheaper than maintaining them row
- * by row), and every writable open re-creates any that are missing, so an interrupted import leaves
- * a case that is complete, only slower to query until it is opened again.
- */
-export const RECORD_INDEXES: readonly { name: string; create: string }[] = [
-  {
-    name: "records_kind_time",
-    create: "CREATE INDEX IF NOT EXISTS records_kind_time ON records (kind, time)",
-  },
-  {
-    name: "records_kind_user",
-    create:
-      "CREATE INDEX IF NOT EXISTS records_kind_user ON records (kind, user_id) WHERE user_id IS NOT NULL",
-  },
-  {
-    name: "records_kind_scope",
-    create: "CREATE INDEX IF NOT EXISTS records_kind_scope ON records (kind, scope) WHERE scope IS NOT NULL",
-  },
+  // Earlier versions dropped these indexes during a large import and rebuilt them at the end; a case
+  // whose import was killed in between lacks them.
+  `
+  CREATE INDEX IF NOT EXISTS records_kind_time ON records (kind, time);
+  CREATE INDEX IF NOT EXISTS records_kind_user ON records (kind, user_id) WHERE user_id IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS records_kind_scope ON records (kind, scope) WHERE scope IS NOT NULL;
+  `,
 ];

@@ -194,11 +194,12 @@ export interface CaseStore {
   transaction<T>(fn: () => T): T;
 
   /**
-   * Runs `load`, an import of about `estimatedRecords` records. When that is large against the case,
-   * the secondary indexes are dropped first and rebuilt once at the end (or by the next writable
-   * open, if the load is interrupted); lookups by natural key, hence deduplication, are unaffected.
+   * Runs `load`, an import of about `estimatedRecords` records, which writes through `writer`. For a
+   * large load the writer hands the rows to a thread with its own connection, so SQLite's work
+   * overlaps the caller's reading and parsing; otherwise it upserts here. Either way the results are
+   * those of `upsertEach`. The case must not be written by other means until `load` has settled.
    */
-  bulkLoad<T>(estimatedRecords: number, load: () => Promise<T>): Promise<T>;
+  bulkLoad<T>(estimatedRecords: number, load: (writer: RecordWriter) => Promise<T>): Promise<T>;
 
   /**
    * Applies a module's own migrations, in order, each exactly once and each in a transaction,
@@ -208,6 +209,11 @@ export interface CaseStore {
   ensureSchema(namespace: string, migrations: readonly string[]): number;
 
   close(): void;
+}
+
+/** Writes batches of records like `upsertEach`; the result arrives once the batch is written. */
+export interface RecordWriter {
+  write(kind: RecordKind, items: readonly UpsertItem[]): Promise<UpsertResult>;
 }
 
 export interface OpenCaseOptions {

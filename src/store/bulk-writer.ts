@@ -1,0 +1,145 @@
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { RecordKind } from "./kinds.js";
+import { originOf, type PreparedRow, prepareRow, type RowOutcome } from "./row-writer.js";
+import type { ProvenanceSource, RecordWriter, UpsertItem, UpsertResult } from "./types.js";
+
+/** What the writer thread is started with. */
+export interface WriterThreadOptions {
+  path: string;
+  /** Rows per commit: each commit costs a sync, so fewer and larger is faster, while a bounded size keeps the journal and the work a crash would roll back small. */
+  commitRows: number;
+  /** Page cache (KiB) of the thread's connection: it holds the pages of a commit-sized batch. */
+  cacheKib: number;
+}
+
+/** One batch of rows of one kind; `originIndexes[i]` is the index in `origins` of `rows[i]`'s origin. */
+export interface WriteBatch {
+  type: "write";
+  kind: RecordKind;
+  origins: { source: ProvenanceSource; origin: string; coveredAt: string }[];
+  rows: PreparedRow[];
+  originIndexes: number[];
+}
+
+export type ToWriterThread = WriteBatch | { type: "close" };
+
+/** The thread answers every message, in order. */
+export type FromWriterThread =
+  | { ok: true; counts?: Record<RowOutcome, number> }
+  | { ok: false; message: string };
+
+interface Waiting {
+  resolve: (counts: Record<RowOutcome, number> | undefined) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The main-thread side of a bulk load: records are checked, normalized and scrubbed here (so a
+ * rejection is known at once), and the rows are written by a thread with its own connection to the
+ * case file, so SQLite's work overlaps the reading and parsing of the next batches.
+ */
+export class ThreadRecordWriter implements RecordWriter {
+  private readonly waiting: Waiting[] = [];
+  private failure: Error | undefined;
+  private readonly exited: Promise<void>;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on("message", (answer: FromWriterThread) => {
+      const next = this.waiting.shift();
+      if (answer.ok) next?.resolve(answer.counts);
+      else next?.reject(new Error(answer.message));
+    });
+    worker.on("error", (error) => this.fail(error));
+    this.exited = new Promise((resolve) => {
+      worker.once("exit", (code) => {
+        this.fail(new Error(`the case writer thread stopped (exit code ${code})`));
+        resolve();
+      });
+    });
+  }
+
+  static start(options: WriterThreadOptions): ThreadRecordWriter {
+    return new ThreadRecordWriter(startThread(options));
+  }
+
+  write(kind: RecordKind, items: readonly UpsertItem[]): Promise<UpsertResult> {
+    // Prepared now, so the parsed records can be collected while the batch waits for the thread.
+    const { batch, rejected } = prepareBatch(kind, items);
+    return this.request(batch).then((counts) => ({
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      ...counts,
+      rejected,
+    }));
+  }
+
+  /** Commits what the thread holds and stops it; resolves once the thread has closed the case file. */
+  async close(): Promise<void> {
+    try {
+      if (this.failure === undefined) await this.request({ type: "close" });
+    } finally {
+      await this.exited;
+    }
+  }
+
+  private request(message: ToWriterThread): Promise<Record<RowOutcome, number> | undefined> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.worker.postMessage(message);
+    });
+  }
+
+  /** The thread is gone: nothing it was sent will be answered. */
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiting of this.waiting.splice(0)) waiting.reject(this.failure);
+  }
+}
+
+function prepareBatch(
+  kind: RecordKind,
+  items: readonly UpsertItem[],
+): { batch: WriteBatch; rejected: UpsertResult["rejected"] } {
+  const rejected: UpsertResult["rejected"] = [];
+  const batch: WriteBatch = { type: "write", kind, origins: [], rows: [], originIndexes: [] };
+  const originIndex = new Map<string, number>();
+  const coveredAt = new Date().toISOString();
+  items.forEach((item, index) => {
+    const { provenance } = item;
+    const origin = originOf(provenance);
+    const key = `${provenance.source}\u0000${origin}`;
+    let at = originIndex.get(key);
+    if (at === undefined) {
+      at = batch.origins.length;
+      originIndex.set(key, at);
+      const covered = provenance.source === "graph" ? provenance.collectedAt : coveredAt;
+      batch.origins.push({ source: provenance.source, origin, coveredAt: covered });
+    }
+    const row = prepareRow(kind, item.record, provenance, item.scope, item.json);
+    if (typeof row === "string") rejected.push({ index, reason: row });
+    else {
+      batch.rows.push(row);
+      batch.originIndexes.push(at);
+    }
+  });
+  return { batch, rejected };
+}
+
+function startThread(options: WriterThreadOptions): Worker {
+  const self = import.meta.url;
+  if (!self.endsWith(".ts"))
+    return new Worker(new URL("./bulk-writer-thread.js", self), { workerData: options });
+  // Running from the TypeScript sources (tsx, vitest): Node 20 threads do not inherit a loader
+  // registered with module.register, so the thread registers tsx itself first. require() resolves
+  // tsx's CommonJS API, which fails to do that in a thread; its ESM build sits beside it.
+  const api = createRequire(self)
+    .resolve("tsx/esm/api")
+    .replace(/\.cjs$/, ".mjs");
+  const entry = new URL("./bulk-writer-thread.ts", self).href;
+  const code = `import(${JSON.stringify(pathToFileURL(api).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(code, { eval: true, workerData: options });
+}
