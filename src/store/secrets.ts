@@ -10,18 +10,22 @@ const SECRET_FIELDS = new Set([
   "secretKey",
   "clientSecret",
 ]);
-const SECRET_HINT = /"(?:temporaryAccessPass|password|newPassword|secretKey|clientSecret)"\s*:\s*(?!null)/;
+const QUOTED_NAMES = [...SECRET_FIELDS].map((name) => `"${name}"`);
 
 /**
- * JSON text of `record` with secret fields nulled. Cheap for the common case: one regex test.
- * `json`, when given, is the record's text as read (it must encode the same value) and is reused.
+ * JSON text of `record` with secret fields nulled. Cheap for the common case: a few substring
+ * searches. `json`, when given, is the record's text as read (it must encode the same value) and is
+ * reused when it cannot hold a secret.
  */
 export function secretFreeJson(record: object, json: string = JSON.stringify(record)): string {
-  if (!mayHoldSecret(json) || !SECRET_HINT.test(json)) return json;
+  if (!mayHoldSecret(json)) return json;
   return JSON.stringify(record, (key, value) => (SECRET_FIELDS.has(key) && value != null ? null : value));
 }
 
-/** Substring pre-check (much faster than the regex over a whole record): every secret field name contains one. */
+/**
+ * Whether the text may hold a secret field: one named as it is, or any escape sequence, since
+ * `"\u0070assword"` is the same field to JSON.parse.
+ */
 function mayHoldSecret(json: string): boolean {
-  return json.includes("Pass") || json.includes("password") || json.includes("ecret");
+  return json.includes("\\u") || QUOTED_NAMES.some((name) => json.includes(name));
 }
