@@ -137,12 +137,30 @@ describe("upsert", () => {
     store.upsert("users", [{ id: "u1", passwordProfile: { password: "Hunter2!x" } }], file("users.json", 1));
     // An imported line's text is stored as read unless it may hold a secret, also under an escaped name.
     const json = String.raw`{"id":"u2","passwordProfile":{"\u0070assword":"Escaped!9"}}`;
-    store.upsertEach("users", [{ record: JSON.parse(json), json, provenance: file("users.json", 2) }]);
+    // …or with white space before its colon.
+    const spaced = '{ "id": "u3", "passwordProfile": { "password" : "Spaced!7" } }';
+    // A value that merely mentions a password is not a secret field: the line is stored as read.
+    const plain = '{ "id": "u4", "note": "Correct password" }';
+    store.upsertEach(
+      "users",
+      [json, spaced, plain].map((text, i) => ({
+        record: JSON.parse(text),
+        json: text,
+        provenance: file("users.json", i + 2),
+      })),
+    );
+    expect(
+      (store as unknown as { db: import("better-sqlite3").Database }).db
+        .prepare("SELECT raw FROM records WHERE key = 'u4'")
+        .pluck()
+        .get(),
+    ).toBe(plain);
     store.close();
     const bytes = fs.readFileSync(casePath).toString("latin1") + readIfExists(`${casePath}-wal`);
     expect(bytes).not.toContain("TAPCODE-123");
     expect(bytes).not.toContain("Hunter2!x");
     expect(bytes).not.toContain("Escaped!9");
+    expect(bytes).not.toContain("Spaced!7");
     store = openCase(casePath);
     expect(store.get("methods", "u1/tap1")?.record).toMatchObject({ temporaryAccessPass: null });
   });
