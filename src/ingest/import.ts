@@ -84,8 +84,12 @@ export async function importFiles(
   return summary;
 }
 
-/** Batches read ahead of the writer: enough to keep it busy, few enough to bound memory. */
-const MAX_BATCHES_IN_FLIGHT = 8;
+/**
+ * Batches read ahead of the writer. A batch is at most what the reader hands over at once (a 1 MB
+ * chunk of JSON, 500 CSV rows), so this bounds the memory they hold, while it lets reading run ahead
+ * of a writer that is starting or committing.
+ */
+const MAX_BATCHES_IN_FLIGHT = 32;
 
 interface Pending {
   kind: RecordKind;
