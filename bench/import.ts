@@ -3,7 +3,9 @@
  * 1. throughput: `mfa-evict import` of a generated JSON Lines file of sign-ins against a bare
  *    `JSON.parse` of the same lines (goal: import at ≥ 0.5× the speed of JSON.parse alone);
  * 2. memory: peak RSS of a child process importing a ≥ 2 GB generated file (goal < 500 MB).
- * Files are generated in a temporary directory and deleted afterwards.
+ * Files are generated in a temporary directory and deleted afterwards. The generated file is synced
+ * before timing, so its write-back is charged to neither side, and the two sides are timed
+ * alternately RUNS times, each into a fresh case; the figures are the medians.
  *
  *   npx tsx bench/import.ts [--records N] [--size-gb N]   (--size-gb 0 skips the memory run)
  */
@@ -18,7 +20,8 @@ import { openCase } from "../src/store/index.js";
 export interface ImportBenchResult {
   records: number;
   fileMb: number;
-  /** Wall-clock seconds (noisy on a shared machine) and CPU seconds (user + system) of each run. */
+  runs: number;
+  /** Medians of wall-clock seconds (noisy on a shared machine) and CPU seconds (user + system). */
   jsonParseSeconds: number;
   importSeconds: number;
   jsonParseCpuSeconds: number;
@@ -27,6 +30,9 @@ export interface ImportBenchResult {
   ratio: number;
   cpuRatio: number;
   recordsPerSecond: number;
+  /** Every run's wall-clock seconds, in order. */
+  jsonParseRuns: number[];
+  importRuns: number[];
   big?: { fileGb: number; records: number; seconds: number; peakRssMb: number; imported: number };
 }
 
@@ -117,6 +123,7 @@ export function generateSignIns(file: string, limit: { records?: number; bytes?:
       fs.writeSync(fd, block.join(""));
       written += size;
     }
+    fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
@@ -140,8 +147,21 @@ async function parseOnly(file: string): Promise<number> {
   return parsed;
 }
 
+const RUNS = 3;
+
+interface Timed<T = unknown> {
+  value: T;
+  seconds: number;
+  cpuSeconds: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 /** Wall and CPU seconds of `fn`. */
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; cpuSeconds: number }> {
+async function timed<T>(fn: () => Promise<T>): Promise<Timed<T>> {
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   const value = await fn();
@@ -159,23 +179,40 @@ export async function benchImport(
     const file = path.join(dir, "signins.jsonl");
     generateSignIns(file, { records });
     const fileMb = fs.statSync(file).size / 2 ** 20;
-    const parse = await timed(() => parseOnly(file));
-    const store = openCase(path.join(dir, "case.db"));
-    const run = await timed(() => importFile(store, file));
-    store.close();
-    if (run.value.imported !== records) throw new Error(`imported ${run.value.imported} of ${records}`);
+    const parses: Timed[] = [];
+    const imports: Timed[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      parses.push(await timed(() => parseOnly(file)));
+      const casePath = path.join(dir, `case-${run}.db`);
+      const store = openCase(casePath);
+      const load = await timed(() => importFile(store, file));
+      store.close();
+      fs.rmSync(casePath, { force: true });
+      if (load.value.imported !== records) throw new Error(`imported ${load.value.imported} of ${records}`);
+      imports.push(load);
+    }
+    const parse = {
+      seconds: median(parses.map((t) => t.seconds)),
+      cpu: median(parses.map((t) => t.cpuSeconds)),
+    };
+    const load = {
+      seconds: median(imports.map((t) => t.seconds)),
+      cpu: median(imports.map((t) => t.cpuSeconds)),
+    };
     const result: ImportBenchResult = {
       records,
       fileMb,
+      runs: RUNS,
       jsonParseSeconds: parse.seconds,
-      importSeconds: run.seconds,
-      jsonParseCpuSeconds: parse.cpuSeconds,
-      importCpuSeconds: run.cpuSeconds,
-      ratio: parse.seconds / run.seconds,
-      cpuRatio: parse.cpuSeconds / run.cpuSeconds,
-      recordsPerSecond: records / run.seconds,
+      importSeconds: load.seconds,
+      jsonParseCpuSeconds: parse.cpu,
+      importCpuSeconds: load.cpu,
+      ratio: parse.seconds / load.seconds,
+      cpuRatio: parse.cpu / load.cpu,
+      recordsPerSecond: records / load.seconds,
+      jsonParseRuns: parses.map((t) => t.seconds),
+      importRuns: imports.map((t) => t.seconds),
     };
-    fs.rmSync(path.join(dir, "case.db"), { force: true });
     fs.rmSync(file, { force: true });
     if ((options.sizeGb ?? 2) > 0) result.big = bigImport(dir, options.sizeGb ?? 2);
     return result;
