@@ -5,8 +5,8 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import type { FromWriterThread, ToWriterThread, WriteBatch, WriterThreadOptions } from "./bulk-writer.js";
-import { type RowOutcome, RowWriter } from "./row-writer.js";
+import type { FromWriterThread, ToWriterThread, WriterThreadOptions } from "./bulk-writer.js";
+import { RowWriter } from "./row-writer.js";
 
 const options = workerData as WriterThreadOptions;
 const port = parentPort!;
@@ -25,8 +25,9 @@ port.on("message", (message: ToWriterThread) => {
       answer = { ok: true };
     } else {
       if (!db.inTransaction) db.exec("BEGIN IMMEDIATE");
-      const counts = db.transaction(() => writeBatch(message))();
-      sinceCommit += message.rows.length;
+      const { batch } = message;
+      const counts = db.transaction(() => writer.writeBatch(batch))();
+      sinceCommit += batch.rows.length;
       if (sinceCommit >= options.commitRows) {
         db.exec("COMMIT");
         sinceCommit = 0;
@@ -42,15 +43,3 @@ port.on("message", (message: ToWriterThread) => {
   // With its port closed the thread has nothing left to do, and ends.
   if (message.type === "close") port.close();
 });
-
-function writeBatch(batch: WriteBatch): Record<RowOutcome, number> {
-  const ids = batch.origins.map((o) => writer.originId(o.source, o.origin));
-  const counts: Record<RowOutcome, number> = { inserted: 0, updated: 0, unchanged: 0 };
-  batch.rows.forEach((row, i) => {
-    counts[writer.write(row, ids[batch.originIndexes[i]!]!)]++;
-  });
-  batch.origins.forEach((o, i) => {
-    writer.cover(batch.kind, ids[i]!, o.coveredAt);
-  });
-  return counts;
-}

@@ -2,8 +2,8 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { RecordKind } from "./kinds.js";
-import { originOf, type PreparedRow, prepareRow, type RowOutcome } from "./row-writer.js";
-import type { ProvenanceSource, RecordWriter, UpsertItem, UpsertResult } from "./types.js";
+import { prepareBatch, type RowBatch, type RowOutcome } from "./row-writer.js";
+import type { RecordWriter, UpsertItem, UpsertResult } from "./types.js";
 
 /** What the writer thread is started with. */
 export interface WriterThreadOptions {
@@ -14,16 +14,7 @@ export interface WriterThreadOptions {
   cacheKib: number;
 }
 
-/** One batch of rows of one kind; `originIndexes[i]` is the index in `origins` of `rows[i]`'s origin. */
-export interface WriteBatch {
-  type: "write";
-  kind: RecordKind;
-  origins: { source: ProvenanceSource; origin: string; coveredAt: string }[];
-  rows: PreparedRow[];
-  originIndexes: number[];
-}
-
-export type ToWriterThread = WriteBatch | { type: "close" };
+export type ToWriterThread = { type: "write"; batch: RowBatch } | { type: "close" };
 
 /** The thread answers every message, in order. */
 export type FromWriterThread =
@@ -67,7 +58,7 @@ export class ThreadRecordWriter implements RecordWriter {
   write(kind: RecordKind, items: readonly UpsertItem[]): Promise<UpsertResult> {
     // Prepared now, so the parsed records can be collected while the batch waits for the thread.
     const { batch, rejected } = prepareBatch(kind, items);
-    return this.request(batch).then((counts) => ({
+    return this.request({ type: "write", batch }).then((counts) => ({
       inserted: 0,
       updated: 0,
       unchanged: 0,
@@ -98,35 +89,6 @@ export class ThreadRecordWriter implements RecordWriter {
     this.failure ??= error;
     for (const waiting of this.waiting.splice(0)) waiting.reject(this.failure);
   }
-}
-
-function prepareBatch(
-  kind: RecordKind,
-  items: readonly UpsertItem[],
-): { batch: WriteBatch; rejected: UpsertResult["rejected"] } {
-  const rejected: UpsertResult["rejected"] = [];
-  const batch: WriteBatch = { type: "write", kind, origins: [], rows: [], originIndexes: [] };
-  const originIndex = new Map<string, number>();
-  const coveredAt = new Date().toISOString();
-  items.forEach((item, index) => {
-    const { provenance } = item;
-    const origin = originOf(provenance);
-    const key = `${provenance.source}\u0000${origin}`;
-    let at = originIndex.get(key);
-    if (at === undefined) {
-      at = batch.origins.length;
-      originIndex.set(key, at);
-      const covered = provenance.source === "graph" ? provenance.collectedAt : coveredAt;
-      batch.origins.push({ source: provenance.source, origin, coveredAt: covered });
-    }
-    const row = prepareRow(kind, item.record, provenance, item.scope, item.json);
-    if (typeof row === "string") rejected.push({ index, reason: row });
-    else {
-      batch.rows.push(row);
-      batch.originIndexes.push(at);
-    }
-  });
-  return { batch, rejected };
 }
 
 function startThread(options: WriterThreadOptions): Worker {

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { ThreadRecordWriter } from "./bulk-writer.js";
 import { KIND_INFO, RECORD_KINDS, type RecordKind, type RecordTypeMap } from "./kinds.js";
 import { toUtcIso } from "./normalize.js";
-import { originOf, prepareRow, type RowOutcome, RowWriter } from "./row-writer.js";
+import { originOf, prepareBatch, prepareRow, type RowOutcome, RowWriter } from "./row-writer.js";
 import { ensureSchema, STORE_MIGRATIONS } from "./schema.js";
 import type { CaseSnapshot } from "./snapshot.js";
 import { buildSnapshot } from "./snapshot-builder.js";
@@ -103,21 +103,8 @@ class SqliteCaseStore implements CaseStore {
 
   upsertEach<K extends RecordKind>(kind: K, items: readonly UpsertItem[]): UpsertResult {
     this.assertKind(kind);
-    return this.transaction(() => {
-      const total: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
-      const covered = new Set<number>();
-      items.forEach((item, index) => {
-        const originId = this.originId(item.provenance);
-        const outcome = this.upsertOne(kind, item.record, item.provenance, originId, item.scope, item.json);
-        if (typeof outcome === "string") total.rejected.push({ index, reason: outcome });
-        else total[outcome.outcome]++;
-        if (!covered.has(originId)) {
-          covered.add(originId);
-          this.cover(kind, originId, item.provenance);
-        }
-      });
-      return total;
-    });
+    const { batch, rejected } = prepareBatch(kind, items);
+    return { ...this.transaction(() => this.writer.writeBatch(batch)), rejected };
   }
 
   replaceInventory<K extends RecordKind>(

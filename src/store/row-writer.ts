@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { RecordKind } from "./kinds.js";
 import { assertNesting, normalizeRecord, RecordError } from "./normalize.js";
 import { secretFreeJson } from "./secrets.js";
-import type { Provenance } from "./types.js";
+import type { Provenance, ProvenanceSource, UpsertItem, UpsertResult } from "./types.js";
 
 /**
  * One record made ready for the records table: its natural key and normalized columns, its raw JSON
@@ -62,6 +62,48 @@ export function prepareRow(
   };
 }
 
+/**
+ * One kind's records made ready to write, with the origins they came from; `originIndexes[i]` is
+ * the index in `origins` of `rows[i]`'s origin. Plain data, like its rows.
+ */
+export interface RowBatch {
+  kind: RecordKind;
+  origins: { source: ProvenanceSource; origin: string; coveredAt: string }[];
+  rows: PreparedRow[];
+  originIndexes: number[];
+}
+
+/** Prepares `items` (no database access); records that cannot be stored are rejected by index. */
+export function prepareBatch(
+  kind: RecordKind,
+  items: readonly UpsertItem[],
+): { batch: RowBatch; rejected: UpsertResult["rejected"] } {
+  const rejected: UpsertResult["rejected"] = [];
+  const batch: RowBatch = { kind, origins: [], rows: [], originIndexes: [] };
+  const originIndex = new Map<string, number>();
+  const now = new Date().toISOString();
+  items.forEach((item, index) => {
+    const { provenance } = item;
+    const origin = originOf(provenance);
+    const key = `${provenance.source}\u0000${origin}`;
+    let at = originIndex.get(key);
+    if (at === undefined) {
+      at = batch.origins.length;
+      originIndex.set(key, at);
+      // Every origin of the batch counts as covered, even one whose records were all rejected.
+      const coveredAt = provenance.source === "graph" ? provenance.collectedAt : now;
+      batch.origins.push({ source: provenance.source, origin, coveredAt });
+    }
+    const row = prepareRow(kind, item.record, provenance, item.scope, item.json);
+    if (typeof row === "string") rejected.push({ index, reason: row });
+    else {
+      batch.rows.push(row);
+      batch.originIndexes.push(at);
+    }
+  });
+  return { batch, rejected };
+}
+
 interface ExistingRow {
   id: number;
   from_graph: number;
@@ -112,6 +154,19 @@ export class RowWriter {
     const id = found?.id ?? Number(this.insertOrigin.run(source, origin).lastInsertRowid);
     this.originIds.set(cacheKey, id);
     return id;
+  }
+
+  /** Writes a prepared batch (inside the caller's transaction); returns how many rows had each outcome. */
+  writeBatch(batch: RowBatch): Record<RowOutcome, number> {
+    const ids = batch.origins.map((o) => this.originId(o.source, o.origin));
+    const counts: Record<RowOutcome, number> = { inserted: 0, updated: 0, unchanged: 0 };
+    batch.rows.forEach((row, i) => {
+      counts[this.write(row, ids[batch.originIndexes[i]!]!)]++;
+    });
+    batch.origins.forEach((o, i) => {
+      this.cover(batch.kind, ids[i]!, o.coveredAt);
+    });
+    return counts;
   }
 
   /** Drops the cached origin ids: after a rollback, an id the cache holds may no longer exist. */
