@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { parse } from "csv-parse";
+import { peek } from "./peek.js";
 import { type PortalLayout, portalLayout } from "./portal-csv.js";
 
 export type CsvLayout = PortalLayout | "log-analytics";
@@ -88,25 +89,9 @@ function newlinesIn(record: readonly string[]): number {
 async function sniffDelimiter(
   chunks: AsyncIterable<string>,
 ): Promise<{ delimiter: string; text: AsyncIterable<string> }> {
-  const iterator = chunks[Symbol.asyncIterator]();
-  const seen: string[] = [];
-  let head = "";
-  while (!head.includes("\n") && head.length < 1 << 20) {
-    const next = await iterator.next();
-    if (next.done) break;
-    seen.push(next.value);
-    head += next.value;
-  }
+  const { head, text } = await peek(chunks, (start) => start.includes("\n") || start.length >= 1 << 20);
   const firstLine = head.slice(0, head.indexOf("\n") === -1 ? head.length : head.indexOf("\n"));
   const tabs = firstLine.split("\t").length - 1;
   const commas = firstLine.split(",").length - 1;
-  async function* replay(): AsyncGenerator<string> {
-    yield* seen;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  }
-  return { delimiter: tabs > commas ? "\t" : ",", text: replay() };
+  return { delimiter: tabs > commas ? "\t" : ",", text };
 }

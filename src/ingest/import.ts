@@ -8,6 +8,7 @@ import { mapGraphRecord } from "./graph-json.js";
 import { type JsonLayout, readJsonRecords } from "./json-reader.js";
 import { isLogAnalyticsRow, mapLogAnalyticsRow } from "./log-analytics.js";
 import { isObject, type Mapped } from "./mapped.js";
+import { peek } from "./peek.js";
 import { mapPortalAudit, mapPortalSignIn } from "./portal-csv.js";
 
 export interface Rejection {
@@ -200,7 +201,8 @@ export async function importFile(
       const source = await openText(absolute);
       summary.compression = source.compression;
       summary.encoding = source.encoding;
-      const { first, chunks } = await peekFirstChar(source.chunks);
+      const { head, text: chunks } = await peek(source.chunks, (start) => /\S/.test(start));
+      const first = /\S/.exec(head)?.[0];
       if (first === "{" || first === "[") {
         for await (const items of readJsonRecords(chunks, (layout: JsonLayout) => {
           summary.format = layout;
@@ -285,30 +287,6 @@ function mapCsvRow(row: Record<string, string>, layout: CsvLayout, fileName: str
     return [{ reject: "CSV row is neither a Log Analytics row nor a portal download row" }, "log-analytics"];
   }
   return [mapLogAnalyticsRow(row), "log-analytics"];
-}
-
-/** The first non-whitespace character of the text, and the text again from its start. */
-async function peekFirstChar(
-  chunks: AsyncIterable<string>,
-): Promise<{ first: string | undefined; chunks: AsyncIterable<string> }> {
-  const iterator = chunks[Symbol.asyncIterator]();
-  const seen: string[] = [];
-  let first: string | undefined;
-  while (first === undefined) {
-    const next = await iterator.next();
-    if (next.done) break;
-    seen.push(next.value);
-    first = /\S/.exec(next.value)?.[0];
-  }
-  async function* replay(): AsyncGenerator<string> {
-    yield* seen;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  }
-  return { first, chunks: replay() };
 }
 
 /** csv-parse's fatal errors (codes `CSV_…`), with the line it stopped at. */

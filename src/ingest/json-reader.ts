@@ -1,4 +1,5 @@
 import { locateJsonError } from "./json-error.js";
+import { peek } from "./peek.js";
 
 /** One record read from a file, before it is recognised and mapped: a parsed value or why not. */
 export type RawItem =
@@ -23,18 +24,11 @@ export async function* readJsonRecords(
   chunks: AsyncIterable<string>,
   onLayout?: (layout: JsonLayout) => void,
 ): AsyncGenerator<RawItem[]> {
-  const iterator = chunks[Symbol.asyncIterator]();
-  let head = "";
   // Look at the first two non-empty lines (at most 1 MB) to choose the layout.
-  for (;;) {
-    if (/^\s*\S[^\n]*\n\s*\S[^\n]*\n/.test(head) || head.length > 1 << 20) break;
-    const next = await iterator.next();
-    if (next.done) break;
-    head += next.value;
-  }
-  const rest: AsyncIterable<string> = {
-    [Symbol.asyncIterator]: () => prepend(head, iterator),
-  };
+  const { head, text: rest } = await peek(
+    chunks,
+    (start) => /^\s*\S[^\n]*\n\s*\S[^\n]*\n/.test(start) || start.length > 1 << 20,
+  );
   const [first = "", second = ""] = head
     .slice(0, 1 << 20)
     .split("\n")
@@ -69,15 +63,6 @@ function isSelfContainedLine(line: string): boolean {
   } catch {
     // A broken first line of an NDJSON file: still line-delimited if the next line starts a value.
     return false;
-  }
-}
-
-async function* prepend(head: string, iterator: AsyncIterator<string>): AsyncGenerator<string> {
-  if (head) yield head;
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done) return;
-    yield next.value;
   }
 }
 
