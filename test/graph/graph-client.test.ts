@@ -39,6 +39,17 @@ async function setup(handler: StubHandler, options: Parameters<typeof createGrap
   return { stub, client };
 }
 
+/** Answers the first request with a 429 and `headers` (Retry-After…), every later one with `status` and `body`. */
+function throttledOnce(headers: Record<string, string>, status: number, body: unknown): StubHandler {
+  let calls = 0;
+  return (_req, res) => {
+    calls++;
+    if (calls === 1)
+      json(res, 429, { error: { code: "TooManyRequests", message: "Please retry again later." } }, headers);
+    else json(res, status, body);
+  };
+}
+
 describe("createGraphClient", () => {
   it("sends the bearer token and encodes query values, keeping $-names", async () => {
     const { stub, client } = await setup((_req, res) => json(res, 200, { value: [] }));
@@ -90,18 +101,7 @@ describe("createGraphClient", () => {
   });
 
   it("waits as long as Retry-After says after a 429", async () => {
-    let calls = 0;
-    const { stub, client } = await setup((_req, res) => {
-      calls++;
-      if (calls === 1)
-        json(
-          res,
-          429,
-          { error: { code: "TooManyRequests", message: "Please retry again later." } },
-          { "retry-after": "0.3" },
-        );
-      else json(res, 200, { ok: true });
-    });
+    const { stub, client } = await setup(throttledOnce({ "retry-after": "0.3" }, 200, { ok: true }));
     const response = await client.request({ method: "GET", path: "/auditLogs/directoryAudits" });
     expect(response.body).toEqual({ ok: true });
     expect(stub.requests[1]!.at - stub.requests[0]!.at).toBeGreaterThanOrEqual(290);
@@ -299,18 +299,11 @@ describe("writes whose outcome is unknown", () => {
   });
 
   it("repeats a write that Graph throttled (429: rejected before processing)", async () => {
-    let calls = 0;
-    const { stub, client } = await setup((_req, res) => {
-      calls++;
-      if (calls === 1)
-        json(
-          res,
-          429,
-          { error: { code: "TooManyRequests", message: "Please retry again later." } },
-          { "retry-after": "0.05", "x-ms-throttle-information": "WriteLimitExceeded" },
-        );
-      else json(res, 201, { id: "tap-1" });
-    });
+    const { stub, client } = await setup(
+      throttledOnce({ "retry-after": "0.05", "x-ms-throttle-information": "WriteLimitExceeded" }, 201, {
+        id: "tap-1",
+      }),
+    );
     const created = await client.request(issueTap);
     expect(created.body).toEqual({ id: "tap-1" });
     expect(stub.requests.map((r) => r.method)).toEqual(["POST", "POST"]);
