@@ -66,10 +66,14 @@ export function barProgress(stream: NodeJS.WriteStream = process.stderr): Progre
   };
 }
 
-/** One line per task start and end, and at most one progress line per task every `everyMs`. */
+/**
+ * One line per task start and end, and at most one progress line per task every `everyMs`, each
+ * starting with `label` (the command).
+ */
 export function lineProgress(
   write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
   everyMs = 5_000,
+  label = "collect",
 ): ProgressReporter {
   const tasks = new Map<string, { started: number; value: number; total?: number; lastLine: number }>();
   const describe = (task: string, entry: { started: number; value: number; total?: number }) => {
@@ -79,7 +83,7 @@ export function lineProgress(
       entry.total && perSecond > 0 && entry.total > entry.value
         ? `, ETA ${Math.ceil((entry.total - entry.value) / perSecond)}s`
         : "";
-    return `collect: ${task} ${entry.value}${entry.total ? `/${entry.total}` : ""} (${perSecond.toFixed(1)}/s${eta})`;
+    return `${label}: ${task} ${entry.value}${entry.total ? `/${entry.total}` : ""} (${perSecond.toFixed(1)}/s${eta})`;
   };
   return {
     begin(task, total) {
@@ -89,7 +93,7 @@ export function lineProgress(
         ...(total !== undefined ? { total } : {}),
         lastLine: Date.now(),
       });
-      write(`collect: ${task} started`);
+      write(`${label}: ${task} started`);
     },
     advance(task, count) {
       const entry = tasks.get(task);
@@ -107,7 +111,7 @@ export function lineProgress(
     end(task, note) {
       const entry = tasks.get(task);
       write(
-        `collect: ${task} ${note}${entry ? ` in ${((Date.now() - entry.started) / 1000).toFixed(1)}s` : ""}`,
+        `${label}: ${task} ${note}${entry ? ` in ${((Date.now() - entry.started) / 1000).toFixed(1)}s` : ""}`,
       );
     },
     stop() {},

@@ -44,6 +44,9 @@ describe("mfa-evict import / status", () => {
     expect(imported.status).toBe(1);
     expect(imported.stdout).toContain(`rejected ${good}:2: invalid JSON`);
     expect(imported.stdout).toMatch(/total: 1 files; imported 1, .* rejected 1/);
+    // Not a terminal: plain progress lines on stderr.
+    expect(imported.stderr).toContain(`import: ${good} started`);
+    expect(imported.stderr).toMatch(/import: .*signins\.jsonl 1 records in \d+\.\ds/);
 
     const status = run("status", "--case", caseFile, "--json");
     expect(status.status).toBe(0);

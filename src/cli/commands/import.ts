@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import type { Command } from "commander";
+import { lineProgress, type ProgressReporter } from "../../collect/index.js";
 import { formatImportSummary, importFiles } from "../../ingest/index.js";
 import { openCase } from "../../store/index.js";
 import { UsageError } from "../errors.js";
@@ -27,11 +28,24 @@ export function register(program: Command): void {
       const store = openCase(options.case);
       try {
         const progress = process.stderr.isTTY
-          ? (p: { file: string; records: number }) =>
-              process.stderr.write(`\r${p.file}: ${p.records} records`)
-          : undefined;
-        const summary = await importFiles(store, files, progress ? { onProgress: progress } : {});
-        if (progress) process.stderr.write("\n");
+          ? terminalProgress()
+          : lineProgress(undefined, undefined, "import");
+        let file: string | undefined;
+        let records = 0;
+        const summary = await importFiles(store, files, {
+          onProgress: (p) => {
+            if (p.file !== file) {
+              if (file !== undefined) progress.end(file, `${records} records`);
+              file = p.file;
+              records = 0;
+              progress.begin(file);
+            }
+            progress.advance(file, p.records - records);
+            records = p.records;
+          },
+        });
+        if (file !== undefined) progress.end(file, `${records} records`);
+        progress.stop();
         process.stdout.write(
           options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatImportSummary(summary),
         );
@@ -40,4 +54,20 @@ export function register(program: Command): void {
         store.close();
       }
     });
+}
+
+/** The count of records of the file being imported, rewritten in place on a terminal. */
+function terminalProgress(): ProgressReporter {
+  const counts = new Map<string, number>();
+  return {
+    begin: (task) => counts.set(task, 0),
+    advance(task, count) {
+      const value = (counts.get(task) ?? 0) + count;
+      counts.set(task, value);
+      process.stderr.write(`\r${task}: ${value} records`);
+    },
+    setTotal() {},
+    end: () => process.stderr.write("\n"),
+    stop() {},
+  };
 }
