@@ -33,7 +33,7 @@ const SNIFF_BYTES = 64 * 1024;
  */
 export async function openText(file: string): Promise<TextSource> {
   const head = await readHead(file, 4);
-  const compression = head[0] === 0x1f && head[1] === 0x8b ? "gzip" : "none";
+  const compression = isGzip(head) ? "gzip" : "none";
   const bytes = (): Readable => {
     const raw = fs.createReadStream(file, { highWaterMark: CHUNK_BYTES });
     return compression === "gzip" ? raw.pipe(zlib.createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
@@ -41,6 +41,11 @@ export async function openText(file: string): Promise<TextSource> {
   const sniff = await firstBytes(bytes(), SNIFF_BYTES);
   const encoding = detectEncoding(sniff);
   return { compression, encoding, chunks: decode(bytes(), encoding) };
+}
+
+/** Whether a file's first bytes are gzip's magic number (whatever the file is named). */
+export function isGzip(head: Uint8Array): boolean {
+  return head[0] === 0x1f && head[1] === 0x8b;
 }
 
 async function readHead(file: string, n: number): Promise<Buffer> {
