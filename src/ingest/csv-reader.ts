@@ -7,7 +7,9 @@ export type CsvLayout = PortalLayout | "log-analytics";
 
 export type CsvItem = { line: number; row: Record<string, string> } | { line: number; error: string };
 
-const BATCH = 500;
+/** A batch is at most this many rows and, past the row that crosses it, this much text. */
+const BATCH_ROWS = 500;
+const BATCH_BYTES = 1 << 20;
 
 /**
  * Reads a CSV export row by row (quoted multi-line cells included) into objects keyed by column.
@@ -36,9 +38,10 @@ export async function* readCsvRecords(
   let header: string[] | undefined;
   let columns: { name: string; part: "whole" | "dynamic" | "string" }[] = [];
   let batch: CsvItem[] = [];
+  let batchStart = 0;
   for await (const { record, info } of parser as AsyncIterable<{
     record: string[];
-    info: { lines: number };
+    info: { lines: number; bytes: number };
   }>) {
     const line = info.lines - newlinesIn(record);
     if (!header) {
@@ -60,9 +63,10 @@ export async function* readCsvRecords(
       batch.push({ line, row });
     }
     if (skipped.length) batch.push(...skipped.splice(0));
-    if (batch.length >= BATCH) {
+    if (batch.length >= BATCH_ROWS || info.bytes - batchStart >= BATCH_BYTES) {
       yield batch;
       batch = [];
+      batchStart = info.bytes;
     }
   }
   batch.push(...skipped.splice(0));

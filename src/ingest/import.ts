@@ -87,8 +87,8 @@ export async function importFiles(
 
 /**
  * Batches read ahead of the writer. A batch is at most what the reader hands over at once (a 1 MB
- * chunk of JSON, 500 CSV rows), so this bounds the memory they hold, while it lets reading run ahead
- * of a writer that is starting or committing.
+ * chunk of JSON; up to 500 CSV rows, about 1 MB at most), so this bounds the memory they hold, while
+ * it lets reading run ahead of a writer that is starting or committing.
  */
 const MAX_BATCHES_IN_FLIGHT = 32;
 
