@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { ThreadRecordWriter } from "./bulk-writer.js";
 import { KIND_INFO, RECORD_KINDS, type RecordKind, type RecordTypeMap } from "./kinds.js";
 import { toUtcIso } from "./normalize.js";
-import { originOf, prepareBatch, prepareRow, type RowOutcome, RowWriter } from "./row-writer.js";
+import { originOf, prepareBatch, RowWriter } from "./row-writer.js";
 import { ensureSchema, STORE_MIGRATIONS } from "./schema.js";
 import type { CaseSnapshot } from "./snapshot.js";
 import { buildSnapshot } from "./snapshot-builder.js";
@@ -97,8 +97,7 @@ class SqliteCaseStore implements CaseStore {
     scope?: string,
   ): UpsertResult {
     this.assertKind(kind);
-    const originId = this.originId(provenance);
-    return this.transaction(() => this.upsertIn(kind, records, provenance, originId, scope).result);
+    return this.transaction(() => this.upsertIn(kind, records, provenance, scope).result);
   }
 
   upsertEach<K extends RecordKind>(kind: K, items: readonly UpsertItem[]): UpsertResult {
@@ -117,9 +116,8 @@ class SqliteCaseStore implements CaseStore {
     const info = KIND_INFO[kind];
     if (info.lifecycle === "log") throw new Error(`${kind} is an append-only log; it cannot be replaced`);
     if (info.scoped && scope === undefined) throw new Error(`replacing ${kind} needs the parent id (scope)`);
-    const originId = this.originId(provenance);
     return this.transaction(() => {
-      const { result, keys } = this.upsertIn(kind, records, provenance, originId, scope);
+      const { result, keys } = this.upsertIn(kind, records, provenance, scope);
       const stale = (
         info.scoped
           ? this.db.prepare("SELECT id, key FROM records WHERE kind = ? AND scope = ?").all(kind, scope)
@@ -154,48 +152,23 @@ class SqliteCaseStore implements CaseStore {
     kind: RecordKind,
     records: readonly unknown[],
     provenance: Provenance,
-    originId: number,
     scope: string | undefined,
   ): { result: UpsertResult; keys: Set<string> } {
-    const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, rejected: [] };
-    const keys = new Set<string>();
-    records.forEach((record, index) => {
-      const outcome = this.upsertOne(kind, record, provenance, originId, scope);
-      if (typeof outcome === "string") {
-        result.rejected.push({ index, reason: outcome });
-      } else {
-        result[outcome.outcome]++;
-        keys.add(outcome.key);
-      }
-    });
-    this.cover(kind, originId, provenance);
-    return { result, keys };
-  }
-
-  /** Stores one record; returns the rejection reason, or what happened and the record's key. */
-  private upsertOne(
-    kind: RecordKind,
-    record: unknown,
-    provenance: Provenance,
-    originId: number,
-    scope: string | undefined,
-    json?: string,
-  ): { outcome: RowOutcome; key: string } | string {
-    const row = prepareRow(kind, record, provenance, scope, json);
-    if (typeof row === "string") return row;
-    return { outcome: this.writer.write(row, originId), key: row.key };
-  }
-
-  private cover(kind: RecordKind, originId: number, provenance: Provenance): void {
-    this.writer.cover(
-      kind,
-      originId,
-      provenance.source === "graph" ? provenance.collectedAt : new Date().toISOString(),
+    const items = records.map((record) =>
+      scope === undefined ? { record, provenance } : { record, provenance, scope },
     );
-  }
-
-  private originId(provenance: Provenance): number {
-    return this.writer.originId(provenance.source, originOf(provenance));
+    const { batch, rejected } = prepareBatch(kind, items);
+    const counts = this.writer.writeBatch(batch);
+    // The batch covers the origins of its records; with none, the kind is still collected from here.
+    if (batch.origins.length === 0) {
+      const originId = this.writer.originId(provenance.source, originOf(provenance));
+      this.writer.cover(
+        kind,
+        originId,
+        provenance.source === "graph" ? provenance.collectedAt : new Date().toISOString(),
+      );
+    }
+    return { result: { ...counts, rejected }, keys: new Set(batch.rows.map((row) => row.key)) };
   }
 
   get<K extends RecordKind>(kind: K, key: string): StoredRecord<RecordTypeMap[K]> | undefined {

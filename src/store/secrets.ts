@@ -2,17 +2,8 @@
  * Secrets must never reach the case file. Graph returns a TAP code only in the create response and a
  * password only in what we send, but an imported file or a future endpoint could carry one, so every
  * record is scrubbed on the way in. Fields are kept (set to null) so the record keeps its Graph shape.
- */
-const SECRET_FIELDS = new Set([
-  "temporaryAccessPass",
-  "password",
-  "newPassword",
-  "secretKey",
-  "clientSecret",
-]);
-
-/**
- * Each secret field's name with the tail of it that is searched for first. A search is many times
+ *
+ * The secret fields, each with the tail of its name that is searched for first: a search is many times
  * faster when its first character is rare in JSON text (measured: a quote or a common letter first
  * made the check cost a third of a JSON.parse of the line).
  */
@@ -25,6 +16,7 @@ const SEARCHES = (
     ["clientSecret", "Secret"],
   ] as const
 ).map(([name, tail]) => ({ name, needle: `${tail}"`, back: name.length - tail.length + 1 }));
+const SECRET_FIELDS = new Set<string>(SEARCHES.map((search) => search.name));
 
 /**
  * JSON text of `record` with secret fields nulled. `json`, when given, is the record's text as read
