@@ -56,14 +56,15 @@ export function register(program: Command): void {
     });
 }
 
-/** The count of records of the file being imported, rewritten in place on a terminal. */
+/** The count of records of the file being imported (one at a time), rewritten in place on a terminal. */
 function terminalProgress(): ProgressReporter {
-  const counts = new Map<string, number>();
+  let value = 0;
   return {
-    begin: (task) => counts.set(task, 0),
+    begin() {
+      value = 0;
+    },
     advance(task, count) {
-      const value = (counts.get(task) ?? 0) + count;
-      counts.set(task, value);
+      value += count;
       process.stderr.write(`\r${task}: ${value} records`);
     },
     setTotal() {},
